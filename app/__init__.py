@@ -1,0 +1,64 @@
+"""Briefing Room: step a team through a seven-minute safeguarding briefing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .briefings.library import LibraryCache
+from .config import PROJECT_ROOT, Config
+from .extensions import csrf, db, migrate
+
+# Content-Security-Policy: scripts and styles only from the app itself, never inline; no framing.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(instance_path or PROJECT_ROOT / "instance"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(Config(app.instance_path).as_dict())
+    app.config.update(config or {})
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
+
+    from .web.library import bp as library_bp
+
+    app.register_blueprint(library_bp)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+    return app
+
+
+def get_library():
+    """The briefing library of the current app, read again when its folder changes."""
+    from flask import current_app
+
+    return current_app.extensions["briefing_library"].get()

@@ -1,0 +1,155 @@
+"""Command-line interface: `flask --app app briefings list|show|check|import`."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .briefings import files
+from .briefings.library import display_path, load_library
+
+briefings_cli = AppGroup("briefings", help="Read, check and import briefing files.")
+
+
+def _library():
+    return load_library(current_app.config["BRIEFINGS_DIR"])
+
+
+def _print_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@briefings_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_briefings(as_json: bool) -> None:
+    """List every briefing: id, title, publisher and themes."""
+    library = _library()
+    briefings = library.all()
+    if as_json:
+        _print_json([briefing.summary_dict() for briefing in briefings])
+    else:
+        for briefing in briefings:
+            themes = ", ".join(briefing.themes)
+            click.echo(f"{briefing.id}\t{briefing.title}\t{briefing.publisher}\t{themes}")
+    for problem in library.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@briefings_cli.command("show")
+@click.argument("briefing_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole briefing as JSON.")
+def show_briefing(briefing_id: str, as_json: bool) -> None:
+    """Show one briefing in full."""
+    library = _library()
+    briefing = library.get(briefing_id)
+    if briefing is None:
+        known = ", ".join(sorted(library.briefings)) or "none"
+        raise click.ClickException(f"no briefing with id '{briefing_id}' (known: {known})")
+    if as_json:
+        _print_json(briefing.to_dict())
+        return
+    click.echo(f"{briefing.title}\n{briefing.publisher}\nthemes: {', '.join(briefing.themes)}\n")
+    for section in briefing.sections:
+        number = f"{section.number}. " if section.number is not None else ""
+        click.echo(f"## {number}{section.label}  [{section.kind}]")
+        for text in section.texts()[1 if section.heading else 0 :]:
+            click.echo(f"  {text}")
+        click.echo()
+
+
+@briefings_cli.command("check")
+def check_briefings() -> None:
+    """Check every briefing file; print file:line: problem for each, exit 1 if any."""
+    library = _library()
+    for problem in library.problems:
+        click.echo(str(problem))
+    count = len(library.briefings)
+    if library.problems:
+        broken = len({problem.file for problem in library.problems})
+        click.echo(f"{len(library.problems)} problem(s) in {broken} file(s); {count} briefing(s) are fine.", err=True)
+        raise SystemExit(1)
+    click.echo(f"All {count} briefing(s) are fine.", err=True)
+
+
+@briefings_cli.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the briefing file to (default: BRIEFINGS_DIR).")
+@click.option("--title", help="The briefing's title, when the text does not start with one.")
+@click.option("--id", "briefing_id", help="The briefing's id (default: made from the title).")
+@click.option("--force", is_flag=True, help="Overwrite an existing briefing file with the same id.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; print what would be written.")
+@click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
+def import_briefing(source: Path, output_dir: Path | None, title: str | None, briefing_id: str | None,
+                    force: bool, dry_run: bool, as_json: bool) -> None:
+    """Import the text of a published briefing (.txt, .md, .docx or .pdf) as a briefing file."""
+    from .briefings.importer import ImportFailed, import_file
+
+    try:
+        result = import_file(source, title=title, briefing_id=briefing_id)
+    except ImportFailed as error:
+        raise click.ClickException(f"{source}: {error}") from None
+
+    briefing = result.briefing
+    folder = output_dir or Path(current_app.config["BRIEFINGS_DIR"])
+    target = folder / f"{briefing.id}{'.md'}"
+    text = files.dump(briefing)
+    # The written file must read back as a valid briefing; anything else is a bug worth stopping for.
+    files.parse_text(text, str(target))
+
+    if as_json:
+        _print_json({**briefing.to_dict(), "file": display_path(target), "import": result.report.to_dict()})
+    else:
+        _print_report(result, target)
+    if dry_run:
+        if not as_json:
+            click.echo("\n(dry run: nothing written)")
+        return
+    if target.exists() and not force:
+        raise click.ClickException(
+            f"{display_path(target)} already exists; use --force to overwrite it or --id to choose another id"
+        )
+    _write_atomically(target, text)
+    if not as_json:
+        click.echo(f"\nWrote {display_path(target)}. Check it, then run 'flask --app app briefings check'.")
+
+
+def _print_report(result, target: Path) -> None:
+    briefing, report = result.briefing, result.report
+    click.echo(f"Title: {briefing.title}")
+    click.echo(f"Publisher: {briefing.publisher or '(not found)'}")
+    click.echo(f"Id: {briefing.id}  ->  {display_path(target)}")
+    click.echo(f"Themes (suggested): {', '.join(briefing.themes) or '(none)'}")
+    click.echo("\nSections:")
+    for kind, heading, how in report.sections:
+        click.echo(f"  {kind:<21} {heading or '(no heading)'}   [{how}]")
+    if report.unclassified_headings:
+        click.echo("\nHeadings not recognised (kind 'other'; set the right kind by hand):")
+        for heading in report.unclassified_headings:
+            click.echo(f"  - {heading}")
+    if report.checks:
+        click.echo("\nNeeds a person's check:")
+        for check in report.checks:
+            click.echo(f"  - {check}")
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(briefings_cli)

@@ -1,0 +1,210 @@
+"""Briefing files: reading, validation with file and line, writing, and the library built from a folder."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from app.briefings import files
+from app.briefings.library import LibraryCache, load_library
+from app.briefings.markup import inline_html, links_in, plain_text
+from app.briefings.model import Block, Briefing, Item, Section
+
+GOOD = textwrap.dedent(
+    """\
+    ---
+    id: example-child-x
+    title: Child X
+    publisher: Example Safeguarding Partnership
+    review_type: Child Safeguarding Practice Review
+    themes: [neglect, domestic abuse]
+    date: 2022-03-14
+    ---
+
+    ## Background {kind=background}
+
+    Child X lived with her mother.
+
+    ## What we have learned... {kind=learning}
+
+    - Neglect can have damaging long-term effects.
+
+      Learning for Practice: Place yourself in the child's shoes.
+
+    - Consent to share information is not needed if there are concerns.
+
+    ### Advice for professionals
+
+    1. Make use of the [Neglect Toolkit](#) if you think a child is at risk.
+    2. Read the [guidance](https://example.org/guidance).
+
+    ## Introduction Mark and Lloyd {kind=background number=1}
+
+    Ms A had a troubled history.
+    """
+)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems_of(text: str, name: str = "broken.md") -> list[str]:
+    with pytest.raises(files.BriefingFileError) as caught:
+        files.parse_text(text, name)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_a_valid_file_reads_into_sections_in_order_with_kinds_headings_items_notes_and_links():
+    briefing = files.parse_text(GOOD, "example.md")
+
+    assert briefing.id == "example-child-x"
+    assert briefing.themes == ["neglect", "domestic abuse"]
+    assert briefing.date == "2022-03-14"
+    assert [(s.kind, s.heading) for s in briefing.sections] == [
+        ("background", "Background"),
+        ("learning", "What we have learned..."),
+        ("background", "Introduction Mark and Lloyd"),
+    ]
+    learning = briefing.sections[1]
+    assert learning.items[0].notes == ["Learning for Practice: Place yourself in the child's shoes."]
+    assert learning.items[1].notes == []
+    assert [b.type for b in learning.blocks] == ["list", "subheading", "list"]
+    assert [item.number for item in learning.blocks[2].items] == [1, 2]
+    assert [(link.text, link.href) for link in learning.links] == [
+        ("Neglect Toolkit", "#"),
+        ("guidance", "https://example.org/guidance"),
+    ]
+    assert briefing.sections[2].number == 1
+
+
+def test_writing_a_briefing_and_reading_it_back_keeps_every_text():
+    briefing = Briefing(
+        id="tricky",
+        title="Tricky text",
+        sections=[
+            Section("about", "", [Block("paragraph", text="1. This starts like a numbered list")]),
+            Section(
+                "learning",
+                "# Not a heading",
+                [
+                    Block("paragraph", text="- not a bullet"),
+                    Block("paragraph", text="> not a quote"),
+                    Block("paragraph", text="---"),
+                    Block("list", items=[Item("* a point", notes=["2) a note", "[x]: not a link definition"])]),
+                    Block("list", ordered=True, items=[Item("first", number=7), Item("second", number=8)]),
+                ],
+            ),
+        ],
+    )
+    again = files.parse_text(files.dump(briefing), "tricky.md")
+    assert again.texts() == briefing.texts()
+    assert [i.number for i in again.sections[1].blocks[-1].items] == [7, 8]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("---\ntitle: [unclosed\n---\n\n## A {kind=other}\n\ntext\n", "broken.md:2: broken front matter"),
+        ("# Child X\n\nSome text\n", "broken.md:1: no front matter"),
+        ("---\nid: x\n---\n\n## A {kind=other}\n\ntext\n", "broken.md:1: the briefing has no title"),
+        ("---\ntitle: X\n---\n\n## A {kind=lerning}\n\ntext\n", "broken.md:5: unknown section kind 'lerning'"),
+        ("---\ntitle: X\n---\n\n## A {kind=learning}\n\n## B {kind=other}\n\ntext\n", "broken.md:5: the section 'A' is empty"),
+        ("---\ntitle: X\n---\n\n## Heading without a kind\n\ntext\n", "broken.md:5: the heading 'Heading without a kind' has no kind"),
+        ("---\ntitle: X\ntitel: Y\n---\n\n## A {kind=other}\n\ntext\n", "broken.md:3: unknown front matter field 'titel': did you mean 'title'?"),
+        ("---\ntitle: X\n---\n\nStray text\n\n## A {kind=other}\n\ntext\n", "broken.md:5: text before the first section"),
+        ("---\ntitle: X\nid: Not An Id\n---\n\n## A {kind=other}\n\ntext\n", "broken.md:3: the id 'Not An Id' must be"),
+        ("---\ntitle: X\n---\n", "broken.md:4: the briefing has no sections"),
+    ],
+)
+def test_a_malformed_file_is_reported_with_its_file_line_and_a_fix(text, expected):
+    assert any(problem.startswith(expected) for problem in problems_of(text)), problems_of(text)
+
+
+def test_a_file_that_is_not_utf8_is_named_with_the_line_of_the_bad_byte(tmp_path):
+    path = tmp_path / "latin.md"
+    path.write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    with pytest.raises(files.BriefingFileError) as caught:
+        files.read_file(path, "latin.md")
+    assert str(caught.value.problems[0]).startswith("latin.md:2: the file is not UTF-8")
+
+
+def test_raw_html_in_a_briefing_is_shown_as_text_and_script_links_are_refused():
+    html = inline_html('<script>alert(1)</script> and [click](javascript:alert(1))')
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "javascript:" not in html.replace("[click](javascript:alert(1))", "")
+    assert links_in("[click](javascript:alert(1))") == []
+
+
+def test_bare_addresses_become_links_and_plain_text_drops_the_markdown():
+    assert [(l.text, l.href) for l in links_in("See https://example.org/a for more")] == [
+        ("https://example.org/a", "https://example.org/a")
+    ]
+    assert plain_text("Information about [Working Together](#)") == "Information about Working Together"
+
+
+def test_the_library_keeps_the_good_briefings_and_names_each_broken_file(tmp_path):
+    write(tmp_path, "good.md", GOOD)
+    write(tmp_path, "broken.md", "---\ntitle: [\n---\n")
+    write(tmp_path, "later-copy.md", GOOD)  # same id as good.md, read after it
+    write(tmp_path, "notes.txt", "not a briefing file, ignored")
+
+    library = load_library(tmp_path)
+
+    assert list(library.briefings) == ["example-child-x"]
+    files_named = {Path(problem.file).name for problem in library.problems}
+    assert files_named == {"broken.md", "later-copy.md"}
+    duplicate = next(p for p in library.problems if p.file.endswith("later-copy.md"))
+    assert "duplicate id 'example-child-x'" in duplicate.message and "good.md" in duplicate.message
+
+
+def test_library_search_matches_every_word_anywhere_in_the_text_and_filters_by_theme(tmp_path):
+    write(tmp_path, "good.md", GOOD)
+    other = GOOD.replace("example-child-x", "other").replace("[neglect, domestic abuse]", "[exploitation]")
+    other = other.replace("Child X lived with her mother.", "Child Y was exploited.")
+    write(tmp_path, "other.md", other)
+    library = load_library(tmp_path)
+
+    assert [b.id for b in library.search("mother")] == ["example-child-x"]
+    assert [b.id for b in library.search("TOOLKIT exploited")] == ["other"]
+    assert [b.id for b in library.search("", theme="Neglect")] == ["example-child-x"]
+    assert library.search("mother", theme="exploitation") == []
+    assert library.themes() == ["domestic abuse", "exploitation", "neglect"]
+
+
+def test_the_library_cache_sees_a_new_briefing_file_without_a_restart(tmp_path):
+    cache = LibraryCache(tmp_path)
+    assert cache.get().briefings == {}
+    write(tmp_path, "good.md", GOOD)
+    assert list(cache.get().briefings) == ["example-child-x"]
+    assert cache.get() is cache.get()  # unchanged folder: not read again
+
+
+def test_a_missing_briefings_folder_is_a_problem_not_a_crash(tmp_path):
+    library = load_library(tmp_path / "nowhere")
+    assert library.briefings == {}
+    assert "does not exist" in library.problems[0].message
+
+
+def test_the_documented_kind_table_matches_the_vocabulary_the_code_uses():
+    from app.briefings.model import SECTION_KINDS
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "briefing-format.md").read_text()
+    table = doc.split("### Section kinds", 1)[1].split("## Content of a section", 1)[0]
+    rows = [line.split("|")[1:4] for line in table.splitlines() if line.startswith("| `")]
+    documented = {kind.strip().strip("`"): (label.strip(), meaning.strip()) for kind, label, meaning in rows}
+    assert documented == SECTION_KINDS
+
+
+def test_the_documented_example_is_a_valid_briefing():
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "briefing-format.md").read_text()
+    example = doc.split("```markdown\n", 1)[1].split("\n```", 1)[0]
+    briefing = files.parse_text(example, "example.md")
+    assert [s.kind for s in briefing.sections] == [
+        "about", "background", "learning", "what_to_do", "reflection", "concerns"
+    ]
