@@ -151,5 +151,39 @@ def _write_atomically(target: Path, text: str) -> None:
         raise
 
 
+templates_cli = AppGroup("templates", help="Read and check session templates.")
+
+
+@templates_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def list_templates(as_json: bool) -> None:
+    """List every session template: id, name and planned length."""
+    from .sessions.templates import load_templates
+
+    library = load_templates(current_app.config["SESSION_TEMPLATES_DIR"])
+    if as_json:
+        _print_json([template.summary_dict() for template in library.all()])
+    else:
+        for template in library.all():
+            minutes, seconds = divmod(template.total_seconds, 60)
+            click.echo(f"{template.id}\t{template.name}\t{minutes}:{seconds:02d}")
+    for problem in library.problems:
+        click.echo(f"warning: {problem}", err=True)
+
+
+@templates_cli.command("check")
+def check_templates() -> None:
+    """Check every session template; print file:line: problem for each, exit 1 if any."""
+    from .sessions.templates import load_templates
+
+    library = load_templates(current_app.config["SESSION_TEMPLATES_DIR"])
+    for problem in library.problems:
+        click.echo(str(problem))
+    if library.problems:
+        raise SystemExit(1)
+    click.echo(f"All {len(library.templates)} template(s) are fine.", err=True)
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(briefings_cli)
+    app.cli.add_command(templates_cli)

@@ -197,3 +197,35 @@ class Briefing:
 
     def to_dict(self) -> dict:
         return {**self.front_matter(), "file": self.path, "sections": [s.to_dict() for s in self.sections]}
+
+
+# --- reading back the dictionaries above (a session keeps a snapshot of what it showed) -----------------
+
+
+def link_from_dict(data: dict) -> Link:
+    return Link(text=data["text"], href=data["href"])
+
+
+def item_from_dict(data: dict) -> Item:
+    return Item(
+        text=data["text"],
+        number=data.get("number"),
+        notes=[note["text"] for note in data.get("notes", [])],
+        links=[link_from_dict(link) for link in data.get("links", [])],
+        note_links=[[link_from_dict(link) for link in note.get("links", [])] for note in data.get("notes", [])],
+    )
+
+
+def block_from_dict(data: dict) -> Block:
+    if data["type"] == "list":
+        return Block("list", ordered=data.get("ordered", False), items=[item_from_dict(i) for i in data["items"]])
+    return Block(data["type"], text=data["text"], links=[link_from_dict(link) for link in data.get("links", [])])
+
+
+def section_from_dict(data: dict) -> Section:
+    return Section(
+        kind=data["kind"],
+        heading=data["heading"],
+        number=data.get("number"),
+        blocks=[block_from_dict(block) for block in data["blocks"]],
+    )
