@@ -8,7 +8,7 @@ from flask import Flask
 
 from .briefings.library import LibraryCache
 from .config import PROJECT_ROOT, Config
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 # Content-Security-Policy: scripts and styles only from the app itself, never inline; no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -35,6 +35,18 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    from .sessions import models  # noqa: F401  (the tables Alembic and the app know about)
+
+    @login_manager.user_loader
+    def load_facilitator(user_id: str):
+        # The id carries the facilitator's login token: logging out changes it, ending every copy of the cookie.
+        facilitator_id, _, token = user_id.partition(":")
+        if not facilitator_id.isdigit():
+            return None
+        facilitator = db.session.get(models.Facilitator, int(facilitator_id))
+        return facilitator if facilitator is not None and facilitator.login_token == token else None
+
     app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
 
     from .web.library import bp as library_bp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -184,6 +185,58 @@ def check_templates() -> None:
     click.echo(f"All {len(library.templates)} template(s) are fine.", err=True)
 
 
+users_cli = AppGroup("users", help="Facilitator accounts.")
+PASSWORD_MIN_LENGTH = 10
+
+
+def _read_password() -> str:
+    """The new password: asked twice, hidden, at a terminal; one line from standard input when piped."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt="Repeat the password")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_cli.command("create")
+@click.argument("name")
+def create_user(name: str) -> None:
+    """Create a facilitator account NAME; asks for its password (or reads one line when piped)."""
+    from .extensions import db
+    from .sessions.models import Facilitator
+
+    name = name.strip()
+    if not name or len(name) > 80:
+        raise click.ClickException("the name must be 1 to 80 characters")
+    if db.session.execute(db.select(Facilitator).filter_by(name=name)).scalar_one_or_none() is not None:
+        raise click.ClickException(f"there is already a facilitator called '{name}'")
+    password = _read_password()
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.ClickException(f"the password must be at least {PASSWORD_MIN_LENGTH} characters")
+    facilitator = Facilitator(name=name)
+    facilitator.set_password(password)
+    db.session.add(facilitator)
+    db.session.commit()
+    click.echo(f"Created facilitator '{name}'. They can sign in at /login.")
+
+
+@users_cli.command("password")
+@click.argument("name")
+def change_password(name: str) -> None:
+    """Set a new password for NAME; signs them out everywhere."""
+    from .extensions import db
+    from .sessions.models import Facilitator
+
+    facilitator = db.session.execute(db.select(Facilitator).filter_by(name=name)).scalar_one_or_none()
+    if facilitator is None:
+        raise click.ClickException(f"there is no facilitator called '{name}'")
+    password = _read_password()
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise click.ClickException(f"the password must be at least {PASSWORD_MIN_LENGTH} characters")
+    facilitator.set_password(password)
+    db.session.commit()
+    click.echo(f"Changed the password of '{name}'.")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(briefings_cli)
     app.cli.add_command(templates_cli)
+    app.cli.add_command(users_cli)

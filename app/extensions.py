@@ -1,5 +1,6 @@
 """Extension objects, created here and bound to an app in create_app() with init_app."""
 
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -15,6 +16,10 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to run a session."
+login_manager.session_protection = "strong"
 
 
 @event.listens_for(Engine, "connect")
@@ -26,4 +31,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted rows are overwritten, not just unlinked: a deleted session leaves no text behind.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

@@ -13,7 +13,7 @@ from app.config import Config
 
 from .test_briefing_files import GOOD
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "fixtures" / "seeds"
 WIGAN_SEED = "000_f32fb104d00acfb2.txt"
 
 

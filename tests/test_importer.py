@@ -1,6 +1,6 @@
 """The importer: published briefings (text, Word, PDF) become Briefings, with nothing lost and a report to check.
 
-The seeds are read from ../shared/seeds beside the repository (SEEDS_DIR overrides it).
+The seeds are the copies in tests/fixtures/seeds (SEEDS_DIR overrides it).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from app.briefings.importer import (
 from app.briefings.model import SECTION_KINDS, Briefing, Link
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS_DIR = Path(os.environ.get("SEEDS_DIR") or REPO.parent / "shared" / "seeds")
+SEEDS_DIR = Path(os.environ.get("SEEDS_DIR") or REPO / "tests" / "fixtures" / "seeds")
 SEED_TITLES = {"004": "Mark and Lloyd"}  # Wandsworth's text starts with a sentence, not a title
 
 # --- helpers (test_importer_properties.py uses them too) --------------------------------------------------

@@ -1,0 +1,149 @@
+"""Database models: facilitators, sessions, and what the room said (responses, actions, attendees)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timezone
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+
+RESPONSE_LIMIT = 2000  # characters; a reflection longer than this is refused with the reason
+SHORT_TEXT_LIMIT = 200
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite keeps no time zone, so store naive UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store aware datetimes only")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+def new_public_id() -> str:
+    # Sessions are addressed by an unguessable id, never by a counter someone could walk through.
+    return secrets.token_urlsafe(12)
+
+
+class Facilitator(UserMixin, db.Model):
+    __tablename__ = "facilitators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Changing this signs out every browser signed in as this facilitator (logout, password change).
+    login_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: datetime.now(timezone.utc))
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a current memory-hard algorithm.
+        self.password_hash = generate_password_hash(password)
+        self.login_token = secrets.token_hex(16)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.login_token}"
+
+
+class BriefingSession(db.Model):
+    """One delivery of a briefing to a team, with a snapshot of the plan it ran and the server-kept clock."""
+
+    __tablename__ = "briefing_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("facilitators.id", ondelete="CASCADE"), index=True)
+    briefing_id: Mapped[str] = mapped_column(String(120))
+    template_id: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(300))
+    team: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
+    plan: Mapped[dict] = mapped_column(JSON)  # Plan.to_dict(): the briefing and template as they were
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | ended
+    head_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Bumped by every change, so screens can ask "anything new since version N?".
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    # The clock (see clock.py): enough to compute every screen's time after a restart.
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    visit_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    paused_in_visit: Mapped[float] = mapped_column(Float, default=0.0)
+    paused_total: Mapped[float] = mapped_column(Float, default=0.0)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    extra_seconds: Mapped[list] = mapped_column(JSON)
+    spent_seconds: Mapped[list] = mapped_column(JSON)
+
+    facilitator: Mapped[Facilitator] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Response.id"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Action.id"
+    )
+    attendees: Mapped[list[Attendee]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", passive_deletes=True, order_by="Attendee.id"
+    )
+
+
+class Response(db.Model):
+    """Something the room said in answer to one question of one step."""
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    question: Mapped[int] = mapped_column(Integer)  # index into the step's questions
+    text: Mapped[str] = mapped_column(Text)
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)  # kept in the record as removed
+    source: Mapped[str] = mapped_column(String(16), default="scribe")  # scribe | attendee
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[BriefingSession] = relationship(back_populates="responses")
+
+
+class Action(db.Model):
+    """An action the team agreed: what, who owns it, and by when."""
+
+    __tablename__ = "actions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
+    due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[BriefingSession] = relationship(back_populates="actions")
+
+
+class Attendee(db.Model):
+    """A person in the attendance register."""
+
+    __tablename__ = "attendees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT))
+    role: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
+    organisation: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")  # team or agency
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[BriefingSession] = relationship(back_populates="attendees")

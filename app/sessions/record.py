@@ -1,0 +1,157 @@
+"""A session as plain data: the one read model the summary page, the exports and the CLI all use.
+
+Nothing here touches the database after `record_of` returns, so exporters and tests can build a Record by
+hand. Removed responses stay in the record, marked removed, until the session is deleted; what screens and
+exports show is `shown_responses`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from ..briefings.model import Section
+from .clock import Clock
+from .templates import Plan, Question
+
+
+@dataclass
+class RecordedResponse:
+    id: int
+    text: str
+    created_at: datetime
+    removed: bool = False
+    source: str = "scribe"
+
+
+@dataclass
+class RecordedQuestion:
+    text: str
+    source: str  # "briefing" or "template"
+    responses: list[RecordedResponse] = field(default_factory=list)
+
+    @property
+    def shown_responses(self) -> list[RecordedResponse]:
+        return [response for response in self.responses if not response.removed]
+
+
+@dataclass
+class RecordedStep:
+    index: int
+    title: str
+    planned_seconds: int
+    allowed_seconds: int  # planned plus minutes added
+    spent_seconds: float
+    prompt: str
+    sections: list[Section]
+    questions: list[RecordedQuestion]
+    collects_responses: bool
+    records_actions: bool
+
+
+@dataclass
+class RecordedAction:
+    id: int
+    what: str
+    owner: str
+    due: date | None
+
+
+@dataclass
+class RecordedAttendee:
+    id: int
+    name: str
+    role: str
+    organisation: str
+
+
+@dataclass
+class Record:
+    session_id: str
+    briefing: dict  # front matter of the briefing as it was when the session started
+    template: dict
+    facilitator: str
+    team: str
+    status: str
+    started_at: datetime
+    ended_at: datetime | None
+    steps: list[RecordedStep]
+    actions: list[RecordedAction]
+    attendees: list[RecordedAttendee]
+    head_count: int | None
+    current_step: int
+
+    @property
+    def attendance(self) -> int:
+        """How many attended: the head count when one was given, else the names in the register."""
+        return self.head_count if self.head_count is not None else len(self.attendees)
+
+    @property
+    def planned_seconds(self) -> int:
+        return sum(step.planned_seconds for step in self.steps)
+
+    @property
+    def spent_seconds(self) -> float:
+        return sum(step.spent_seconds for step in self.steps)
+
+    @property
+    def questions(self) -> list[tuple[RecordedStep, RecordedQuestion]]:
+        return [(step, question) for step in self.steps for question in step.questions]
+
+
+def record_of(row, now: datetime) -> Record:
+    """Read a BriefingSession row (with its responses, actions and attendees) into a Record."""
+    from .service import clock_of  # the service owns the row <-> clock mapping
+
+    plan = Plan.from_dict(row.plan)
+    clock: Clock = clock_of(row)
+    responses_by_question: dict[tuple[int, int], list[RecordedResponse]] = {}
+    for response in row.responses:
+        responses_by_question.setdefault((response.step, response.question), []).append(
+            RecordedResponse(
+                id=response.id,
+                text=response.text,
+                created_at=response.created_at,
+                removed=response.removed,
+                source=response.source,
+            )
+        )
+    steps = []
+    for index, planned in enumerate(plan.steps):
+        questions = [
+            _recorded_question(question, responses_by_question.get((index, number), []))
+            for number, question in enumerate(planned.questions)
+        ]
+        steps.append(
+            RecordedStep(
+                index=index,
+                title=planned.title,
+                planned_seconds=planned.planned_seconds,
+                allowed_seconds=clock.step_allowed(index),
+                spent_seconds=clock.step_spent(now, index),
+                prompt=planned.prompt,
+                sections=planned.sections,
+                questions=questions,
+                collects_responses=planned.collects_responses,
+                records_actions=planned.records_actions,
+            )
+        )
+    return Record(
+        session_id=row.public_id,
+        briefing=plan.briefing,
+        template=plan.template,
+        facilitator=row.facilitator.name,
+        team=row.team,
+        status=row.status,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        steps=steps,
+        actions=[RecordedAction(a.id, a.what, a.owner, a.due) for a in row.actions],
+        attendees=[RecordedAttendee(a.id, a.name, a.role, a.organisation) for a in row.attendees],
+        head_count=row.head_count,
+        current_step=row.step,
+    )
+
+
+def _recorded_question(question: Question, responses: list[RecordedResponse]) -> RecordedQuestion:
+    return RecordedQuestion(text=question.text, source=question.source, responses=responses)

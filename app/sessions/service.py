@@ -1,0 +1,368 @@
+"""Use cases for running a session: one transaction each, `now` passed in.
+
+Every change takes the database's write lock up front (BEGIN IMMEDIATE on SQLite, a row lock on PostgreSQL),
+so two requests for the same session are applied one after the other and concurrent writers never see
+"database is locked". A move names the step it moves from, so a double click or a retried request never skips
+two steps. Messages in SessionError are meant for the person at the screen.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session as DbSession
+
+from ..briefings.model import Briefing
+from .clock import Clock, ClockError
+from .models import (
+    RESPONSE_LIMIT,
+    SHORT_TEXT_LIMIT,
+    Action,
+    Attendee,
+    BriefingSession,
+    Facilitator,
+    Response,
+)
+from .templates import Plan, PlannedStep, SessionTemplate, plan
+
+
+class SessionError(ValueError):
+    """Something the person asked for cannot be done; the message says why."""
+
+
+class SessionNotFound(SessionError):
+    pass
+
+
+# --- transactions ------------------------------------------------------------------------------------------
+
+
+def begin_write(dbs: DbSession) -> None:
+    """Start a write transaction holding the write lock from its first statement."""
+    if dbs.get_bind().dialect.name == "sqlite" and not dbs.connection().connection.dbapi_connection.in_transaction:
+        # A deferred transaction that reads first and writes later can fail at once with "database is
+        # locked" when another writer got in between; taking the lock up front makes it wait its turn.
+        dbs.execute(text("BEGIN IMMEDIATE"))
+
+
+def load_for_update(dbs: DbSession, public_id: str, facilitator: Facilitator | None = None) -> BriefingSession:
+    begin_write(dbs)
+    query = select(BriefingSession).where(BriefingSession.public_id == public_id)
+    if facilitator is not None:
+        query = query.where(BriefingSession.facilitator_id == facilitator.id)
+    row = dbs.execute(query.with_for_update()).scalar_one_or_none()
+    if row is None:
+        raise SessionNotFound("There is no such session, or it is not yours.")
+    return row
+
+
+def find_session(dbs: DbSession, public_id: str, facilitator: Facilitator | None = None) -> BriefingSession:
+    query = select(BriefingSession).where(BriefingSession.public_id == public_id)
+    if facilitator is not None:
+        query = query.where(BriefingSession.facilitator_id == facilitator.id)
+    row = dbs.execute(query).scalar_one_or_none()
+    if row is None:
+        raise SessionNotFound("There is no such session, or it is not yours.")
+    return row
+
+
+def sessions_of(dbs: DbSession, facilitator: Facilitator) -> list[BriefingSession]:
+    query = (
+        select(BriefingSession)
+        .where(BriefingSession.facilitator_id == facilitator.id)
+        .order_by(BriefingSession.started_at.desc(), BriefingSession.id.desc())
+    )
+    return list(dbs.execute(query).scalars())
+
+
+# --- text from people ------------------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def clean_text(value: str | None, *, what: str, limit: int, required: bool = True) -> str:
+    """Text as a person typed it, minus invisible control characters; refused when empty or too long."""
+    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n"))).strip()
+    if required and not cleaned:
+        raise SessionError(f"The {what} is empty: type something first.")
+    if len(cleaned) > limit:
+        raise SessionError(f"The {what} is too long: {len(cleaned):,} characters; the limit is {limit:,}.")
+    return cleaned
+
+
+# --- the clock -------------------------------------------------------------------------------------------
+
+
+def clock_of(row: BriefingSession) -> Clock:
+    planned = tuple(step["planned_seconds"] for step in row.plan["steps"])
+    return Clock(
+        planned=planned,
+        extra=tuple(row.extra_seconds),
+        spent=tuple(row.spent_seconds),
+        step=row.step,
+        started_at=row.started_at,
+        visit_started_at=row.visit_started_at,
+        paused_at=row.paused_at,
+        paused_in_visit=row.paused_in_visit,
+        paused_total=row.paused_total,
+        ended_at=row.ended_at,
+    )
+
+
+def _store_clock(row: BriefingSession, clock: Clock) -> None:
+    row.step = clock.step
+    row.extra_seconds = list(clock.extra)
+    row.spent_seconds = list(clock.spent)
+    row.visit_started_at = clock.visit_started_at
+    row.paused_at = clock.paused_at
+    row.paused_in_visit = clock.paused_in_visit
+    row.paused_total = clock.paused_total
+    row.ended_at = clock.ended_at
+    row.version += 1
+
+
+def plan_of(row: BriefingSession) -> Plan:
+    return Plan.from_dict(row.plan)
+
+
+def _require_running(row: BriefingSession) -> None:
+    if row.status != "running":
+        raise SessionError("This session has ended; nothing more can be added or changed.")
+
+
+def _change_clock(dbs: DbSession, row: BriefingSession, change) -> BriefingSession:
+    _require_running(row)
+    try:
+        _store_clock(row, change(clock_of(row)))
+    except ClockError as error:
+        raise SessionError(str(error).capitalize() + ".") from None
+    dbs.commit()
+    return row
+
+
+# --- use cases ---------------------------------------------------------------------------------------------
+
+
+def start_session(
+    dbs: DbSession, facilitator: Facilitator, briefing: Briefing, template: SessionTemplate, team: str, now: datetime
+) -> BriefingSession:
+    team = clean_text(team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
+    the_plan = plan(briefing, template)
+    if not the_plan.steps:
+        raise SessionError(f"The template '{template.name}' has no step that this briefing can fill.")
+    clock = Clock.start([step.planned_seconds for step in the_plan.steps], now)
+    row = BriefingSession(
+        facilitator_id=facilitator.id,
+        briefing_id=briefing.id,
+        template_id=template.id,
+        title=briefing.title,
+        team=team,
+        plan=the_plan.to_dict(),
+        status="running",
+        started_at=now,
+        visit_started_at=now,
+        extra_seconds=list(clock.extra),
+        spent_seconds=list(clock.spent),
+        version=1,
+    )
+    begin_write(dbs)
+    dbs.add(row)
+    dbs.commit()
+    return row
+
+
+def move(dbs: DbSession, public_id: str, facilitator: Facilitator, from_step: int, to_step: int, now: datetime) -> bool:
+    """Go from one step to another. Returns False, changing nothing, when the session is no longer on
+    `from_step` (the same click arrived twice, or another screen moved first)."""
+    row = load_for_update(dbs, public_id, facilitator)
+    if row.step != from_step:
+        _require_running(row)
+        dbs.rollback()
+        return False
+    _change_clock(dbs, row, lambda clock: clock.move(to_step, now))
+    return True
+
+
+def pause(dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime) -> BriefingSession:
+    return _change_clock(dbs, load_for_update(dbs, public_id, facilitator), lambda clock: clock.pause(now))
+
+
+def resume(dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime) -> BriefingSession:
+    return _change_clock(dbs, load_for_update(dbs, public_id, facilitator), lambda clock: clock.resume(now))
+
+
+def add_minute(dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime) -> BriefingSession:
+    return _change_clock(dbs, load_for_update(dbs, public_id, facilitator), lambda clock: clock.add_time(now))
+
+
+def end_session(dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime) -> BriefingSession:
+    row = load_for_update(dbs, public_id, facilitator)
+    if row.status == "ended":
+        dbs.rollback()
+        return row  # ending twice is harmless
+    _store_clock(row, clock_of(row).end(now))
+    row.status = "ended"
+    dbs.commit()
+    return row
+
+
+def _question_step(row: BriefingSession, step: int, question: int) -> PlannedStep:
+    steps = plan_of(row).steps
+    if not 0 <= step < len(steps):
+        raise SessionError(f"There is no step {step + 1}; the session has {len(steps)} steps.")
+    planned = steps[step]
+    if not planned.collects_responses:
+        raise SessionError(f"Step {step + 1}, '{planned.title}', does not collect responses.")
+    if not 0 <= question < len(planned.questions):
+        raise SessionError(f"Step {step + 1} has no question {question + 1}.")
+    return planned
+
+
+def add_response(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, step: int, question: int, text_typed: str, now: datetime
+) -> Response:
+    cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    _question_step(row, step, question)
+    response = Response(
+        session_id=row.id, step=step, question=question, text=cleaned, source="scribe", created_at=now, updated_at=now
+    )
+    dbs.add(response)
+    row.version += 1
+    dbs.commit()
+    return response
+
+
+def _response_of(dbs: DbSession, row: BriefingSession, response_id: int) -> Response:
+    response = dbs.get(Response, response_id)
+    if response is None or response.session_id != row.id:
+        raise SessionError("That response is not part of this session.")
+    return response
+
+
+def edit_response(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, text_typed: str, now: datetime
+) -> Response:
+    cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    response = _response_of(dbs, row, response_id)
+    response.text = cleaned
+    response.updated_at = now
+    row.version += 1
+    dbs.commit()
+    return response
+
+
+def set_response_removed(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, removed: bool, now: datetime
+) -> Response:
+    """Remove a response from the screens (or bring it back); it stays in the record, marked removed."""
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    response = _response_of(dbs, row, response_id)
+    response.removed = removed
+    response.updated_at = now
+    row.version += 1
+    dbs.commit()
+    return response
+
+
+def add_action(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, what: str, owner: str, due: str, now: datetime
+) -> Action:
+    what = clean_text(what, what="action", limit=RESPONSE_LIMIT)
+    owner = clean_text(owner, what="owner's name", limit=SHORT_TEXT_LIMIT, required=False)
+    due_date = parse_due(due)
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    action = Action(session_id=row.id, what=what, owner=owner, due=due_date, created_at=now)
+    dbs.add(action)
+    row.version += 1
+    dbs.commit()
+    return action
+
+
+def parse_due(due: str | None) -> date | None:
+    due = (due or "").strip()
+    if not due:
+        return None
+    try:
+        return date.fromisoformat(due)
+    except ValueError:
+        raise SessionError(f"'{due}' is not a date: use the date picker or write it as 2026-12-31.") from None
+
+
+def remove_action(dbs: DbSession, public_id: str, facilitator: Facilitator, action_id: int) -> None:
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    action = dbs.get(Action, action_id)
+    if action is None or action.session_id != row.id:
+        raise SessionError("That action is not part of this session.")
+    dbs.delete(action)
+    row.version += 1
+    dbs.commit()
+
+
+def add_attendee(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, name: str, role: str, organisation: str, now: datetime
+) -> Attendee:
+    name = clean_text(name, what="name", limit=SHORT_TEXT_LIMIT)
+    role = clean_text(role, what="role", limit=SHORT_TEXT_LIMIT, required=False)
+    organisation = clean_text(organisation, what="team or agency", limit=SHORT_TEXT_LIMIT, required=False)
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    attendee = Attendee(session_id=row.id, name=name, role=role, organisation=organisation, created_at=now)
+    dbs.add(attendee)
+    row.version += 1
+    dbs.commit()
+    return attendee
+
+
+def remove_attendee(dbs: DbSession, public_id: str, facilitator: Facilitator, attendee_id: int) -> None:
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    attendee = dbs.get(Attendee, attendee_id)
+    if attendee is None or attendee.session_id != row.id:
+        raise SessionError("That person is not in this session's register.")
+    dbs.delete(attendee)
+    row.version += 1
+    dbs.commit()
+
+
+def set_head_count(dbs: DbSession, public_id: str, facilitator: Facilitator, count: str) -> BriefingSession:
+    count = (count or "").strip()
+    if count and (not count.isdigit() or not 0 < int(count) <= 1000):
+        raise SessionError("The head count must be a whole number between 1 and 1,000.")
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    row.head_count = int(count) if count else None
+    row.version += 1
+    dbs.commit()
+    return row
+
+
+def delete_session(dbs: DbSession, public_id: str, facilitator: Facilitator) -> None:
+    """Delete a session with everything in it, so that none of its text lingers in the database files."""
+    row = load_for_update(dbs, public_id, facilitator)
+    dbs.delete(row)
+    dbs.commit()
+    scrub_deleted(dbs)
+
+
+def scrub_deleted(dbs: DbSession) -> None:
+    bind = dbs.get_bind()
+    if bind.dialect.name == "sqlite":
+        # secure_delete (set on every connection) zeroes freed pages in the database file; the write-ahead
+        # log still holds older copies of those pages until it is checkpointed and truncated.
+        with bind.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif bind.dialect.name == "postgresql":
+        # Dead rows stay in PostgreSQL's pages until VACUUM reclaims them; it cannot run in a transaction.
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("responses", "actions", "attendees", "briefing_sessions"):
+                connection.exec_driver_sql(f"VACUUM {table}")

@@ -1,0 +1,212 @@
+"""Running a session through the use cases, on a real database (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select
+
+from app import get_library
+from app.extensions import db
+from app.sessions import service
+from app.sessions.models import Facilitator, Response
+from app.sessions.record import record_of
+from app.sessions.service import SessionError
+from app.sessions.templates import load_templates
+
+from .support import make_app
+
+T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def alice(app):
+    facilitator = Facilitator(name="alice")
+    facilitator.set_password("correct horse battery")
+    db.session.add(facilitator)
+    db.session.commit()
+    return facilitator
+
+
+def start(facilitator, briefing_id="wigan-child-3", template_id="seven-minute", team="Early Help East"):
+    briefing = get_library().get(briefing_id)
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get(template_id)
+    return service.start_session(db.session, facilitator, briefing, template, team, at(0))
+
+
+def reflection_step(row) -> int:
+    return next(i for i, step in enumerate(row.plan["steps"]) if step["collects_responses"])
+
+
+def test_starting_a_session_stores_a_snapshot_of_the_plan_and_starts_the_clock(alice):
+    row = start(alice)
+    assert row.status == "running" and row.step == 0
+    assert [s["title"] for s in row.plan["steps"]][0] == "Background"
+    assert row.plan["briefing"]["title"] == "Child 3"
+    assert service.clock_of(row).session_remaining(at(60)) == 7 * 60 - 60
+
+
+def test_a_repeated_move_from_the_same_step_moves_only_once(alice):
+    row = start(alice)
+    assert service.move(db.session, row.public_id, alice, 0, 1, at(10)) is True
+    assert service.move(db.session, row.public_id, alice, 0, 1, at(11)) is False
+    assert service.find_session(db.session, row.public_id).step == 1
+
+
+def test_moving_to_a_step_out_of_range_is_refused_and_changes_nothing(alice):
+    row = start(alice)
+    with pytest.raises(SessionError, match="There is no step 9"):
+        service.move(db.session, row.public_id, alice, 0, 8, at(10))
+    assert service.find_session(db.session, row.public_id).step == 0
+
+
+def test_scribed_responses_are_kept_per_question_and_a_removed_one_stays_in_the_record(alice):
+    row = start(alice)
+    step = reflection_step(row)
+    kept = service.add_response(db.session, row.public_id, alice, step, 0, "  We rely on phone calls too much ", at(300))
+    gone = service.add_response(db.session, row.public_id, alice, step, 1, "Wrong question", at(301))
+    service.edit_response(db.session, row.public_id, alice, kept.id, "We rely on phone calls", at(302))
+    service.set_response_removed(db.session, row.public_id, alice, gone.id, True, at(303))
+
+    record = record_of(service.find_session(db.session, row.public_id), at(310))
+    questions = record.steps[step].questions
+    assert [r.text for r in questions[0].shown_responses] == ["We rely on phone calls"]
+    assert questions[1].shown_responses == []
+    assert [(r.text, r.removed) for r in questions[1].responses] == [("Wrong question", True)]
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [("   ", "The response is empty"), ("x" * 2001, "The response is too long: 2,001 characters; the limit is 2,000.")],
+)
+def test_an_empty_or_over_long_response_is_refused_with_the_reason(alice, typed, message):
+    row = start(alice)
+    with pytest.raises(SessionError, match=message):
+        service.add_response(db.session, row.public_id, alice, reflection_step(row), 0, typed, at(5))
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_a_response_on_a_step_that_collects_none_is_refused(alice):
+    row = start(alice)
+    with pytest.raises(SessionError, match="does not collect responses"):
+        service.add_response(db.session, row.public_id, alice, 0, 0, "Hello", at(5))
+
+
+def test_control_characters_are_removed_and_the_rest_of_the_text_is_kept(alice):
+    row = start(alice)
+    response = service.add_response(db.session, row.public_id, alice, reflection_step(row), 0, "a\x00b\x1fc\nd", at(5))
+    assert response.text == "abc\nd"
+
+
+def test_actions_attendance_and_head_count_are_recorded(alice):
+    row = start(alice)
+    service.add_action(db.session, row.public_id, alice, "Review our neglect toolkit use", "Sam Patel", "2027-01-31", at(400))
+    service.add_attendee(db.session, row.public_id, alice, "Jo Bloggs", "Social worker", "Children's Social Care", at(10))
+    with pytest.raises(SessionError, match="is not a date"):
+        service.add_action(db.session, row.public_id, alice, "Something", "", "next week", at(401))
+    record = record_of(service.find_session(db.session, row.public_id), at(410))
+    assert [(a.what, a.owner, a.due.isoformat()) for a in record.actions] == [
+        ("Review our neglect toolkit use", "Sam Patel", "2027-01-31")
+    ]
+    assert record.attendance == 1
+    service.set_head_count(db.session, row.public_id, alice, "12")
+    assert record_of(service.find_session(db.session, row.public_id), at(410)).attendance == 12
+
+
+def test_an_ended_session_refuses_changes_and_keeps_time_spent_per_step(alice):
+    row = start(alice)
+    service.move(db.session, row.public_id, alice, 0, 1, at(75))
+    service.end_session(db.session, row.public_id, alice, at(200))
+    with pytest.raises(SessionError, match="has ended"):
+        service.add_response(db.session, row.public_id, alice, reflection_step(row), 0, "Late", at(210))
+    with pytest.raises(SessionError, match="has ended"):
+        service.move(db.session, row.public_id, alice, 1, 2, at(210))
+    record = record_of(service.find_session(db.session, row.public_id), at(999))
+    assert [round(step.spent_seconds) for step in record.steps][:2] == [75, 125]
+    assert record.status == "ended"
+
+
+def test_a_facilitator_cannot_reach_another_facilitators_session(alice):
+    bob = Facilitator(name="bob")
+    bob.set_password("another long password")
+    db.session.add(bob)
+    db.session.commit()
+    row = start(alice)
+    with pytest.raises(service.SessionNotFound):
+        service.pause(db.session, row.public_id, bob, at(5))
+    assert service.sessions_of(db.session, bob) == []
+
+
+def test_deleting_a_session_deletes_everything_in_it(alice):
+    row = start(alice)
+    service.add_response(db.session, row.public_id, alice, reflection_step(row), 0, "Confidential reflection", at(5))
+    service.delete_session(db.session, row.public_id, alice)
+    with pytest.raises(service.SessionNotFound):
+        service.find_session(db.session, row.public_id)
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_deleted_response_text_does_not_linger_in_the_sqlite_files(tmp_path):
+    # Always on SQLite, whatever TEST_DATABASE_URL says: this is about SQLite's own files on disk.
+    sqlite_app = make_app(tmp_path / "own", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'test.db'}")
+    with sqlite_app.app_context():
+        alice = Facilitator(name="alice")
+        alice.set_password("correct horse battery")
+        db.session.add(alice)
+        db.session.commit()
+        _add_and_delete_a_response(alice)
+    leftovers = [p.name for p in tmp_path.glob("test.db*") if b"UNIQUE-MARKER-7f3a9c" in p.read_bytes()]
+    assert leftovers == []
+    assert (tmp_path / "test.db").exists()
+
+
+def _add_and_delete_a_response(alice) -> None:
+    row = start(alice)
+    marker = "UNIQUE-MARKER-7f3a9c"
+    service.add_response(db.session, row.public_id, alice, reflection_step(row), 0, f"{marker} in a reflection", at(5))
+    service.delete_session(db.session, row.public_id, alice)
+    db.session.remove()
+    db.engine.dispose()
+
+
+def test_concurrent_writers_on_one_session_all_succeed_without_database_is_locked(app, alice):
+    row = start(alice)
+    step = reflection_step(row)
+    public_id, errors = row.public_id, []
+
+    def scribe(n: int) -> None:
+        with app.app_context():
+            try:
+                facilitator = db.session.get(Facilitator, alice.id)
+                for i in range(10):
+                    service.add_response(db.session, public_id, facilitator, step, 0, f"writer {n} says {i}", at(5))
+            except Exception as error:  # noqa: BLE001 - the test reports any failure
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=scribe, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    db.session.expire_all()  # this test's own session still holds the row as it was before the threads
+    assert db.session.scalar(select(func.count()).select_from(Response)) == 60
+    assert service.find_session(db.session, public_id).version == 1 + 60
