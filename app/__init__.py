@@ -49,9 +49,10 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
 
-    from .web.library import bp as library_bp
+    from .web import auth, library, run, sessions
 
-    app.register_blueprint(library_bp)
+    for blueprint in (library.bp, auth.bp, sessions.bp, run.bp):
+        app.register_blueprint(blueprint)
 
     from .cli import register_cli
 

@@ -208,3 +208,12 @@ def test_the_documented_example_is_a_valid_briefing():
     assert [s.kind for s in briefing.sections] == [
         "about", "background", "learning", "what_to_do", "reflection", "concerns"
     ]
+
+
+def test_a_link_without_an_address_is_shown_as_its_text_not_as_a_dead_link():
+    html = inline_html("Information about [The Deal](#) and [guidance](https://example.org/g)")
+    assert html == (
+        'Information about <span class="link-unavailable">The Deal</span> and '
+        '<a href="https://example.org/g">guidance</a>'
+    )
+    assert links_in("[The Deal](#)")[0].href == "#"  # the address stays '#' in the data

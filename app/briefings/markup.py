@@ -19,9 +19,37 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
 
 
+@lru_cache(maxsize=1)
+def _html_parser() -> MarkdownIt:
+    """The parser for pages: a link the publisher gave no address for ("#") is shown as text, not a dead link."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable("linkify")
+    default_open = parser.renderer.rules.get("link_open") or _render_token
+    default_close = parser.renderer.rules.get("link_close") or _render_token
+
+    def link_open(renderer, tokens, idx, options, env):
+        if tokens[idx].attrGet("href") == "#":
+            return '<span class="link-unavailable">'
+        return default_open(renderer, tokens, idx, options, env)
+
+    def link_close(renderer, tokens, idx, options, env):
+        # Links do not nest: the nearest link_open before this token is the one being closed.
+        opening = next(t for t in reversed(tokens[:idx]) if t.type == "link_open")
+        if opening.attrGet("href") == "#":
+            return "</span>"
+        return default_close(renderer, tokens, idx, options, env)
+
+    parser.add_render_rule("link_open", link_open)
+    parser.add_render_rule("link_close", link_close)
+    return parser
+
+
+def _render_token(renderer, tokens, idx, options, env):
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 def inline_html(text: str) -> str:
     """HTML for one paragraph, item or note (no surrounding <p>); safe to mark as such in a template."""
-    return _parser().renderInline(text)
+    return _html_parser().renderInline(text)
 
 
 def links_in(text: str) -> list[Link]:

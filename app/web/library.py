@@ -1,15 +1,165 @@
-"""The briefing library pages (placeholder until the library views land)."""
+"""The briefing library: the list with its filter, one briefing to read, and its JSON.
 
-from flask import Blueprint, abort, jsonify
+One route serves a whole page or, for an htmx request, only the fragment that changes; the page includes the
+fragment, so its markup exists once (Hypermedia Systems style).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from markupsafe import Markup
 
 from .. import get_library
+from ..briefings.markup import inline_html
+from ..briefings.model import kind_label
 
 bp = Blueprint("library", __name__)
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A briefing file that could not be loaded, as the library page shows it: its name, never a server path."""
+
+    name: str
+    problems: list[tuple[int, str]]  # (line, message); line 0 means "the whole file"
+
+
+def is_htmx_fragment_request() -> bool:
+    # A history restore asks for the whole page (htmx would otherwise put a fragment where the page belongs).
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for("library.index"))
+
+
+@bp.get("/briefings")
+def index():
+    words = request.args.get("q", "").strip()
+    theme = request.args.get("theme", "").strip()
+    library = get_library()
+    context = {
+        "briefings": library.search(words, theme),
+        "total": len(library.briefings),
+        "words": words,
+        "theme": theme,
+        "filtered": bool(words or theme),
+    }
+    if is_htmx_fragment_request():
+        response = render_template("library/_results.html", **context, oob_count=True)
+        # The address bar shows the filter without empty parameters ("?q=&theme=").
+        return response, {"HX-Push-Url": filter_url(words, theme), "Vary": "HX-Request"}
+    page = render_template(
+        "library/index.html", **context, themes=library.themes(), broken_files=broken_files(library.problems)
+    )
+    return page, {"Vary": "HX-Request"}
+
+
+@bp.get("/briefings/<briefing_id>")
+def briefing(briefing_id: str):
+    found = get_library().get(briefing_id)
+    if found is None:
+        abort(404)
+    return render_template("library/briefing.html", briefing=found)
 
 
 @bp.get("/briefings/<briefing_id>.json")
 def briefing_json(briefing_id: str):
     briefing = get_library().get(briefing_id)
     if briefing is None:
-        abort(404)
+        return jsonify({"error": f"there is no briefing with the id '{briefing_id}'"}), 404
     return jsonify(briefing.to_dict())
+
+
+@bp.app_errorhandler(404)
+def not_found(error):
+    """A 404 page in the site's style; JSON for addresses that ask for JSON."""
+    if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": "not found"}), 404
+    return render_template("errors/404.html"), 404
+
+
+def filter_url(words: str, theme: str) -> str:
+    args = {name: value for name, value in (("q", words), ("theme", theme)) if value}
+    return url_for("library.index", **args)
+
+
+# --- presentation helpers --------------------------------------------------------------------------------
+
+# A path ending in a briefing file's name, inside a message ("duplicate id 'x': /srv/briefings/a.md already ...").
+_PATH_IN_MESSAGE = re.compile(r"(?:[\w.~-]*[/\\])+([\w.-]+\.md)\b")
+
+
+def broken_files(problems) -> list[BrokenFile]:
+    """Problems grouped by file, each file named without the folders above it."""
+    grouped: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for problem in problems:
+        name = PurePath(problem.file).name or str(problem.file)
+        grouped[name].append((problem.line, _PATH_IN_MESSAGE.sub(r"\1", problem.message)))
+    return [BrokenFile(name, sorted(found)) for name, found in grouped.items()]
+
+
+@bp.app_template_filter("inline")
+def inline_filter(text: str) -> Markup:
+    """Briefing text as inline HTML: markup.inline_html escapes raw HTML and refuses script addresses."""
+    return Markup(inline_html(text))
+
+
+@bp.app_template_filter("kind_label")
+def kind_label_filter(kind: str) -> str:
+    return kind_label(kind)
+
+
+@bp.app_template_test("web_address")
+def is_web_address(text: str) -> bool:
+    return bool(re.match(r"^https?://[^\s<>\"']+$", text or "", re.IGNORECASE))
+
+
+# English month names whatever the server's locale: the pages are en-GB.
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _iso_parts(text: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of "2022", "2022-03" or "2022-03-14" when it is a real date; None otherwise."""
+    match = _ISO_DATE.fullmatch(text or "")
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError:
+        return None
+    return year, month, day
+
+
+@bp.app_template_test("iso_date")
+def is_iso_date(text: str) -> bool:
+    return _iso_parts(text) is not None
+
+
+@bp.app_template_filter("long_date")
+def long_date(iso: str) -> str:
+    """ "2022" -> "2022", "2022-03" -> "March 2022", "2022-03-14" -> "14 March 2022"; anything else unchanged."""
+    parts = _iso_parts(iso)
+    if parts is None:
+        return iso
+    year, month, day = parts
+    if month is None:
+        return str(year)
+    return " ".join(str(part) for part in (day, MONTHS[month - 1], year) if part is not None)
+
+
+@bp.app_template_filter("plural")
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

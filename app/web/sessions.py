@@ -1,0 +1,5 @@
+"""Placeholder: filled in by the facilitated-session work (issue 3)."""
+
+from flask import Blueprint
+
+bp = Blueprint("sessions", __name__)
