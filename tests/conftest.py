@@ -8,8 +8,8 @@
   ``FIXTURE_BRIEFINGS`` (or a copy, ``briefings_folder``).
 - ``briefings_folder``: a private copy of the fixture folder in tmp_path; add or break files freely
   (``write_briefing(folder, name, text)``).
-- ``make_app(briefings_dir=None, **config)``: ``create_app`` with an instance folder and SQLite database in
-  tmp_path; ``app`` and ``client`` are the app on the fixture briefings and its Flask test client.
+- ``make_app(briefings_dir=None, **config)``: ``create_app`` with an instance folder in tmp_path and its own
+  migrated database (SQLite in tmp_path, or a PostgreSQL schema of its own with TEST_DATABASE_URL); ``app`` and ``client`` are the app on the fixture briefings and its Flask test client.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from app.config import PROJECT_ROOT
+
+from .support import database_url, drop_test_schemas, migrated_app
 
 FIXTURE_BRIEFINGS = Path(__file__).resolve().parent / "fixtures" / "briefings"
 REPO_BRIEFINGS = PROJECT_ROOT / "briefings"
@@ -44,10 +45,15 @@ def app_settings(tmp_path: Path, briefings_dir: Path | str, **config) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "BRIEFINGS_DIR": Path(briefings_dir),
         **config,
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_postgres_test_database():
+    drop_test_schemas()
 
 
 @pytest.fixture
@@ -69,7 +75,7 @@ def make_app(tmp_path):
         home = tmp_path / f"app-{count}"
         home.mkdir()
         settings = app_settings(home, briefings_dir or FIXTURE_BRIEFINGS, **config)
-        return create_app(settings, instance_path=home / "instance")
+        return migrated_app(settings, home / "instance")
 
     return build
 

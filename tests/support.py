@@ -1,43 +1,76 @@
-"""Helpers shared by tests: an app on a fresh, migrated database (SQLite, or PostgreSQL via TEST_DATABASE_URL)."""
+"""Helpers shared by tests: each app under test gets its own fresh, migrated database.
+
+SQLite by default, in the test's own folder. With TEST_DATABASE_URL (PostgreSQL) each app gets its own schema
+in that database, so tests, and several servers within one test, never see each other's rows.
+"""
 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.config import _database_url
-from app.extensions import db
 
 ROOT = Path(__file__).resolve().parents[1]
+SCHEMA_PREFIX = "brtest_"
+
+
+def postgres_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return _database_url(url) if url else None
 
 
 def database_url(folder: Path) -> str:
-    # TEST_DATABASE_URL runs the suite against PostgreSQL; otherwise SQLite in the test's own folder.
-    return _database_url(os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder / 'test.db'}")
+    url = postgres_url()
+    if url is None:
+        return f"sqlite:///{folder / 'test.db'}"
+    schema = f"{SCHEMA_PREFIX}{uuid.uuid4().hex[:12]}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
-def reset_database() -> None:
-    """Drop every table (a PostgreSQL test database is shared by the whole run) and migrate from empty."""
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade()
+def drop_test_schemas() -> None:
+    """Remove the schemas earlier test runs left in the PostgreSQL test database."""
+    url = postgres_url()
+    if url is None:
+        return
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        schemas = connection.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix"), {"prefix": SCHEMA_PREFIX + "%"}
+        ).scalars().all()
+        for schema in schemas:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+def migrated_app(settings: dict, instance_path: Path):
+    app = create_app(settings, instance_path=instance_path)
+    with app.app_context():
+        upgrade()
+    return app
 
 
 def make_app(folder: Path, **config):
+    """An app on the shipped briefings and templates, with its own migrated database."""
+    folder.mkdir(parents=True, exist_ok=True)
     settings = {
         "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url(folder),
         "BRIEFINGS_DIR": ROOT / "briefings",
         "SESSION_TEMPLATES_DIR": ROOT / "session_templates",
         "EXPORTS_DIR": folder / "exports",
         **config,
     }
-    app = create_app(settings, instance_path=folder / "instance")
-    with app.app_context():
-        reset_database()
-    return app
+    return migrated_app(settings, folder / "instance")

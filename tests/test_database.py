@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
@@ -11,16 +9,11 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.extensions import db, migrate
 
-
-def database_url(tmp_path) -> str:
-    # TEST_DATABASE_URL runs the suite against PostgreSQL; SQLite in a temporary folder otherwise.
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}"
+from .support import database_url
 
 
 def test_migrations_bring_a_new_database_to_the_latest_revision(tmp_path):
-    from app.config import _database_url
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _database_url(database_url(tmp_path))}, instance_path=tmp_path)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(tmp_path)}, instance_path=tmp_path)
     with app.app_context():
         upgrade()
         head = ScriptDirectory.from_config(migrate.get_config()).get_current_head()
@@ -35,3 +28,12 @@ def test_sqlite_uses_write_ahead_logging_and_waits_for_a_busy_lock(tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
             assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() == 5000
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(tmp_path):
+    from alembic import command
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url(tmp_path)}, instance_path=tmp_path)
+    with app.app_context():
+        upgrade()
+        command.check(migrate.get_config())  # raises when a model change has no migration

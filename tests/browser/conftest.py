@@ -19,7 +19,7 @@ The live server runs with TESTING off and CSRF protection on, as in production.
 
 Fixtures
     ``serve(briefings_dir=None, **config) -> LiveServer``
-        Start the app (``create_app(settings, instance_path=tmp)``) on a free local port, served by werkzeug's
+        Start the app (``create_app(settings, instance_path=tmp)``, its database migrated) on a free local port, served by werkzeug's
         ``make_server(..., threaded=True)`` in a background thread, stopped at the end of the test. Settings
         are ``tests.conftest.app_settings`` plus ``config``; ``briefings_dir`` defaults to
         ``default_briefings_dir()`` (the repository's briefings/ once it holds briefings, else
@@ -63,9 +63,10 @@ from flask import Flask, got_request_exception
 from playwright.sync_api import Browser, Error as PlaywrightError, Page, Response, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from app import create_app
+
 
 from ..conftest import app_settings, default_briefings_dir
+from ..support import migrated_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -125,7 +126,7 @@ def serve(tmp_path_factory):
         folder = Path(briefings_dir) if briefings_dir is not None else default_briefings_dir()
         # TESTING off: the app behaves as it does in production (errors become 500 pages, logged).
         settings = {**app_settings(home, folder), "TESTING": False, **config}
-        app = create_app(settings, instance_path=home / "instance")
+        app = migrated_app(settings, home / "instance")
         server = LiveServer(app=app, url="", briefings_dir=folder)
 
         def record_error(sender, exception, **extra):
