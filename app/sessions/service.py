@@ -237,11 +237,16 @@ def add_response(
     return response
 
 
+def _part_of(dbs: DbSession, row: BriefingSession, model, part_id: int, message: str):
+    """A response, action or attendee of this session; anything else is refused with `message`."""
+    part = dbs.get(model, part_id)
+    if part is None or part.session_id != row.id:
+        raise SessionError(message)
+    return part
+
+
 def _response_of(dbs: DbSession, row: BriefingSession, response_id: int) -> Response:
-    response = dbs.get(Response, response_id)
-    if response is None or response.session_id != row.id:
-        raise SessionError("That response is not part of this session.")
-    return response
+    return _part_of(dbs, row, Response, response_id, "That response is not part of this session.")
 
 
 def edit_response(
@@ -298,12 +303,13 @@ def parse_due(due: str | None) -> date | None:
 
 
 def remove_action(dbs: DbSession, public_id: str, facilitator: Facilitator, action_id: int) -> None:
+    _delete_part(dbs, public_id, facilitator, Action, action_id, "That action is not part of this session.")
+
+
+def _delete_part(dbs: DbSession, public_id: str, facilitator: Facilitator, model, part_id: int, message: str) -> None:
     row = load_for_update(dbs, public_id, facilitator)
     _require_running(row)
-    action = dbs.get(Action, action_id)
-    if action is None or action.session_id != row.id:
-        raise SessionError("That action is not part of this session.")
-    dbs.delete(action)
+    dbs.delete(_part_of(dbs, row, model, part_id, message))
     row.version += 1
     dbs.commit()
 
@@ -324,14 +330,7 @@ def add_attendee(
 
 
 def remove_attendee(dbs: DbSession, public_id: str, facilitator: Facilitator, attendee_id: int) -> None:
-    row = load_for_update(dbs, public_id, facilitator)
-    _require_running(row)
-    attendee = dbs.get(Attendee, attendee_id)
-    if attendee is None or attendee.session_id != row.id:
-        raise SessionError("That person is not in this session's register.")
-    dbs.delete(attendee)
-    row.version += 1
-    dbs.commit()
+    _delete_part(dbs, public_id, facilitator, Attendee, attendee_id, "That person is not in this session's register.")
 
 
 def set_head_count(dbs: DbSession, public_id: str, facilitator: Facilitator, count: str) -> BriefingSession:
