@@ -48,6 +48,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = _database_url(
             environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'briefing-room.db'}"
         )
+        # Database errors would otherwise quote the values being written (a response's text) into the logs.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
         self.BRIEFINGS_DIR = _folder(environ, "BRIEFINGS_DIR", PROJECT_ROOT / "briefings")
         self.SESSION_TEMPLATES_DIR = _folder(environ, "SESSION_TEMPLATES_DIR", PROJECT_ROOT / "session_templates")
         self.EXPORTS_DIR = _folder(environ, "EXPORTS_DIR", PROJECT_ROOT / "exports")

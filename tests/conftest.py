@@ -54,6 +54,8 @@ def app_settings(tmp_path: Path, briefings_dir: Path | str, **config) -> dict:
 @pytest.fixture(scope="session", autouse=True)
 def _clean_postgres_test_database():
     drop_test_schemas()
+    yield
+    drop_test_schemas(only_this_run=True)
 
 
 @pytest.fixture

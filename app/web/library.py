@@ -16,6 +16,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from markupsafe import Markup
 
 from .. import get_library
+from . import is_htmx_fragment_request
 from ..briefings.markup import inline_html
 from ..briefings.model import kind_label
 
@@ -28,11 +29,6 @@ class BrokenFile:
 
     name: str
     problems: list[tuple[int, str]]  # (line, message); line 0 means "the whole file"
-
-
-def is_htmx_fragment_request() -> bool:
-    # A history restore asks for the whole page (htmx would otherwise put a fragment where the page belongs).
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
 
 
 @bp.get("/")

@@ -1,5 +1,564 @@
-"""Placeholder: filled in by the facilitated-session work (issue 3)."""
+"""Running a session: the facilitator console, the presenter view, and the changes the console makes.
 
-from flask import Blueprint
+Both screens poll their own address every second with the version they show (`?version=N`): 204 when nothing
+changed, else the fragment that changed. The database is the only shared state, so any number of server
+processes can serve the screens. The timer is the server's: fragments carry the seconds left and the phase as
+data attributes, and static/js/session.js only counts down between polls.
+
+Every change is a POST that works without JavaScript (303 back to the console: post/redirect/get) and, with
+htmx, answers with the fragment to swap: the console's status region for the controls, the form itself (fresh,
+or with its error and what was typed) for the forms, the list for edits of a list. A refused change (a
+SessionError) answers 422 with the message next to the form and what the person typed, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from ..extensions import db
+from ..sessions import service
+from ..sessions.clock import WARNING_SECONDS
+from ..sessions.models import BriefingSession, Response
+from ..sessions.record import record_of
+from ..sessions.service import SessionError, SessionNotFound
+from . import is_htmx_fragment_request, now
+from .auth import form_expired
 
 bp = Blueprint("run", __name__)
+# A form sent without its CSRF token (or with one from an older sign-in): a page that says what to do.
+bp.register_error_handler(CSRFError, form_expired)
+
+# Messages for the status line after a change. Keyed so that a redirect (no JavaScript) can name them in its
+# address without carrying any text a person typed.
+DONE = {
+    "paused": "Paused. The clock has stopped.",
+    "resumed": "Resumed. The clock is running.",
+    "minute": "Added a minute to this step.",
+    "response-added": "Response added.",
+    "response-edited": "Response changed.",
+    "response-removed": "Response removed from the screens. It stays in the record; Undo brings it back.",
+    "response-restored": "Response shown again.",
+    "action-added": "Action added.",
+    "action-removed": "Action removed.",
+    "attendee-added": "Added to the register.",
+    "attendee-removed": "Removed from the register.",
+    "head-count": "Head count saved.",
+}
+
+
+# --- access ------------------------------------------------------------------------------------------------
+
+
+@bp.before_request
+def require_login():
+    """Signed-out requests go to the sign-in page; an htmx request (a poll, a button) is told to go there."""
+    if current_user.is_authenticated:
+        return None
+    try:
+        login_url = url_for(current_app.login_manager.login_view, next=request.path)
+    except BuildError:  # no sign-in page in this app
+        abort(401)
+    if request.headers.get("HX-Request") == "true":
+        return "", 401, {"HX-Redirect": login_url}
+    return current_app.login_manager.unauthorized()
+
+
+@bp.after_request
+def never_store(response):
+    # Both screens show what the room said: never kept by the browser or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("HX-Request")
+    return response
+
+
+def _own_session(public_id: str) -> BriefingSession:
+    try:
+        return service.find_session(db.session, public_id, current_user)
+    except SessionNotFound:
+        abort(404)
+
+
+def _int_field(name: str, what: str) -> int:
+    value = (request.form.get(name) or request.args.get(name) or "").strip()
+    if not value.lstrip("-").isdigit():
+        raise SessionError(f"Choose {what}.")
+    return int(value)
+
+
+# --- what the screens show ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timer:
+    phase: str  # running | warning | over | paused | ended
+    step_remaining: float
+    session_remaining: float
+    step_allowed: int
+    warn_at: float  # seconds left when the step "nears its end"
+
+
+def clock_text(seconds: float) -> str:
+    """'1:05' while time is left; '+0:15 over' once it has run out. (session.js formats the same way.)"""
+    if seconds > 0:
+        whole = math.ceil(seconds)
+        return f"{whole // 60}:{whole % 60:02d}"
+    whole = math.floor(-seconds)
+    return f"+{whole // 60}:{whole % 60:02d} over"
+
+
+PHASE_TEXT = {
+    "running": "On time",
+    "warning": "Nearly time",
+    "over": "Time is up",
+    "paused": "Paused",
+    "ended": "Ended",
+}
+
+
+@bp.app_template_filter("clock")
+def clock_filter(seconds: float) -> str:
+    return clock_text(seconds)
+
+
+@bp.app_template_filter("duration")
+def duration_filter(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def screen(row: BriefingSession, at, **extra) -> dict:
+    """Everything the console and presenter templates show, read from the session as it is `at`."""
+    clock = service.clock_of(row)
+    record = record_of(row, at)
+    steps = record.steps
+    index = row.step
+    allowed = clock.step_allowed()
+    timer = Timer(
+        phase=clock.phase(at),
+        step_remaining=round(clock.step_remaining(at), 1),
+        session_remaining=round(clock.session_remaining(at), 1),
+        step_allowed=allowed,
+        warn_at=min(WARNING_SECONDS, allowed / 4),
+    )
+    context = {
+        "row": row,
+        "pid": row.public_id,
+        "record": record,
+        "steps": steps,
+        "index": index,
+        "count": len(steps),
+        "step": steps[index],
+        "next_step": steps[index + 1] if index + 1 < len(steps) else None,
+        "timer": timer,
+        "phase_text": PHASE_TEXT[timer.phase],
+        "ended": row.status == "ended",
+        "version": row.version,
+        "forms": {},
+        "message": "",
+        "status_error": "",
+        "oob": False,
+        "work_index": None,
+        "summary_url": summary_url(row.public_id),
+        "sessions_url": _url_if_exists("sessions.index"),
+    }
+    context.update(extra)
+    return context
+
+
+def _url_if_exists(endpoint: str, **values) -> str | None:
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def summary_url(public_id: str) -> str:
+    return _url_if_exists("sessions.summary", public_id=public_id) or url_for("run.console", public_id=public_id)
+
+
+def _fresh(public_id: str) -> BriefingSession:
+    db.session.expire_all()
+    return _own_session(public_id)
+
+
+# --- the two screens -----------------------------------------------------------------------------------------
+
+
+def _unchanged(public_id: str, version: int, step: int | None) -> bool:
+    """The one cheap query of a poll: has the session changed since the screen drew it?"""
+    found = db.session.execute(
+        select(BriefingSession.version, BriefingSession.step).where(
+            BriefingSession.public_id == public_id, BriefingSession.facilitator_id == current_user.id
+        )
+    ).one_or_none()
+    if found is None:
+        abort(404)
+    return found.version == version and (step is None or found.step == step)
+
+
+def _poll_args() -> tuple[int | None, int | None]:
+    def number(name):
+        value = request.args.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return number("version"), number("step")
+
+
+@bp.get("/sessions/<public_id>/console")
+@login_required
+def console(public_id: str):
+    version, shown_step = _poll_args()
+    if is_htmx_fragment_request() and version is not None:
+        if _unchanged(public_id, version, shown_step):
+            return "", 204
+        row = _own_session(public_id)
+        moved = shown_step is not None and shown_step != row.step
+        message = f"Moved to step {row.step + 1}: {_step_title(row)}" if moved else ""
+        return render_template(
+            "run/_console_update.html", **screen(row, now(), message=message, step_work=moved or _ended(row))
+        )
+    row = _own_session(public_id)
+    done = request.args.get("done", "")
+    message = DONE.get(done, "")
+    if done == "moved":
+        message = f"Moved to step {row.step + 1}: {_step_title(row)}"
+    return render_template("run/console.html", **screen(row, now(), message=message))
+
+
+@bp.get("/sessions/<public_id>/present")
+@login_required
+def present(public_id: str):
+    version, _ = _poll_args()
+    if is_htmx_fragment_request() and version is not None:
+        if _unchanged(public_id, version, None):
+            return "", 204
+        return render_template("run/_stage.html", **screen(_own_session(public_id), now()))
+    return render_template("run/present.html", **screen(_own_session(public_id), now()))
+
+
+def _step_title(row: BriefingSession) -> str:
+    return row.plan["steps"][row.step]["title"]
+
+
+def _ended(row: BriefingSession) -> bool:
+    return row.status == "ended"
+
+
+# --- the controls: move, pause, resume, add a minute ---------------------------------------------------------
+
+
+def _control(public_id: str, change, done: str):
+    """Run a change of the clock and answer the screen that asked: presenter stage, console status, or a page."""
+    shown_step = request.form.get("step", "")
+    try:
+        result = change()
+    except SessionNotFound:
+        abort(404)
+    except SessionError as error:
+        db.session.rollback()
+        return _control_answer(public_id, shown_step, error=str(error))
+    message = DONE.get(done, "")
+    if done == "moved":
+        message = ""
+        if result:
+            row = _fresh(public_id)
+            message = f"Moved to step {row.step + 1}: {_step_title(row)}"
+    return _control_answer(public_id, shown_step, message=message, done=done if result is not False else "")
+
+
+def _control_answer(public_id: str, shown_step: str, *, message: str = "", error: str = "", done: str = ""):
+    status = 422 if error else 200
+    if is_htmx_fragment_request():
+        row = _fresh(public_id)
+        if request.form.get("view") == "present":
+            return render_template("run/_stage.html", **screen(row, now(), stage_error=error)), status
+        step_work = str(row.step) != shown_step or _ended(row)
+        context = screen(row, now(), message=message, status_error=error, step_work=step_work)
+        return render_template("run/_console_update.html", **context), status
+    if error:
+        row = _fresh(public_id)
+        return render_template("run/console.html", **screen(row, now(), status_error=error, message=error)), 422
+    return _back(public_id, done, "run-status")
+
+
+def _back(public_id: str, done: str = "", anchor: str = ""):
+    """Post/redirect/get: back to the console, naming what was done (never what was typed)."""
+    args = {"done": done} if done else {}
+    location = url_for("run.console", public_id=public_id, **args) + (f"#{anchor}" if anchor else "")
+    return redirect(location, code=303)
+
+
+@bp.post("/sessions/<public_id>/move")
+@login_required
+def move(public_id: str):
+    def change():
+        from_step = _int_field("from_step", "the step you are moving from")
+        to_step = _int_field("to_step", "a step to go to")
+        return service.move(db.session, public_id, current_user, from_step, to_step, now())
+
+    return _control(public_id, change, "moved")
+
+
+@bp.post("/sessions/<public_id>/pause")
+@login_required
+def pause(public_id: str):
+    return _control(public_id, lambda: service.pause(db.session, public_id, current_user, now()), "paused")
+
+
+@bp.post("/sessions/<public_id>/resume")
+@login_required
+def resume(public_id: str):
+    return _control(public_id, lambda: service.resume(db.session, public_id, current_user, now()), "resumed")
+
+
+@bp.post("/sessions/<public_id>/add-minute")
+@login_required
+def add_minute(public_id: str):
+    return _control(public_id, lambda: service.add_minute(db.session, public_id, current_user, now()), "minute")
+
+
+@bp.post("/sessions/<public_id>/end")
+@login_required
+def end(public_id: str):
+    try:
+        service.end_session(db.session, public_id, current_user, now())
+    except SessionNotFound:
+        abort(404)
+    target = summary_url(public_id)
+    if request.headers.get("HX-Request") == "true":
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, code=303)
+
+
+# --- forms: responses, actions, attendees, head count ----------------------------------------------------------
+
+
+def _form_change(
+    public_id: str, form_id: str, template: str, change, done: str, *, keep: tuple[str, ...], extra=None, work_index=None
+):
+    """Run a change made by a form; answer with the form (fresh, or with its error and what was typed)."""
+    typed = {name: request.form.get(name, "") for name in keep}
+    try:
+        change()
+    except SessionNotFound:
+        abort(404)
+    except SessionError as error:
+        db.session.rollback()
+        forms = {form_id: {"error": str(error), **typed}}
+        row = _fresh(public_id)
+        if is_htmx_fragment_request():
+            context = screen(row, now(), forms=forms, **(extra or {}))
+            return render_template(template, **context), 422
+        page = screen(row, now(), forms=forms, message=str(error), work_index=_work_index(row, work_index))
+        return render_template("run/console.html", **page), 422
+    if is_htmx_fragment_request():
+        row = _fresh(public_id)
+        context = screen(row, now(), message=DONE[done], **(extra or {}))
+        return render_template(template, **context, with_updates=True)
+    return _back(public_id, done, form_id)
+
+
+@bp.post("/sessions/<public_id>/responses")
+@login_required
+def add_response(public_id: str):
+    step = _safe_int(request.form.get("step", ""))
+    question = _safe_int(request.form.get("question", ""))
+    form_id = f"respond-{step}-{question}"
+
+    def change():
+        service.add_response(
+            db.session,
+            public_id,
+            current_user,
+            _int_field("step", "a step"),
+            _int_field("question", "a question"),
+            request.form.get("text", ""),
+            now(),
+        )
+
+    extra = {"form_step": step, "form_question": question}
+    return _form_change(
+        public_id, form_id, "run/_response_form_update.html", change, "response-added", keep=("text",), extra=extra,
+        work_index=step,
+    )
+
+
+def _safe_int(value: str) -> int:
+    value = value.strip()
+    return int(value) if value.isdigit() else -1
+
+
+def _work_index(row: BriefingSession, step: int | None) -> int | None:
+    """The step whose forms a refused page shows: the step the form was for, when that step collects responses."""
+    steps = row.plan["steps"]
+    if step is not None and 0 <= step < len(steps) and steps[step]["collects_responses"]:
+        return step
+    return None
+
+
+def _response_of(public_id: str, response_id: int) -> Response:
+    row = _own_session(public_id)
+    response = db.session.get(Response, response_id)
+    if response is None or response.session_id != row.id:
+        abort(404)
+    return response
+
+
+def _list_change(public_id: str, response_id: int, change, done: str, *, editing: bool = False):
+    """Edit, remove or restore a response; answer with the list of responses to its question."""
+    response = _response_of(public_id, response_id)
+    where = {"list_step": response.step, "list_question": response.question}
+    typed = request.form.get("text", "")
+    try:
+        change()
+    except SessionError as error:
+        db.session.rollback()
+        state = {"error": str(error)}
+        if editing:
+            state["text"] = typed
+        forms = {f"edit-{response_id}" if editing else f"list-{response.step}-{response.question}": state}
+        row = _fresh(public_id)
+        if is_htmx_fragment_request():
+            return render_template("run/_responses_update.html", **screen(row, now(), forms=forms, **where)), 422
+        page = screen(row, now(), forms=forms, message=str(error), work_index=_work_index(row, response.step))
+        return render_template("run/console.html", **page), 422
+    if is_htmx_fragment_request():
+        row = _fresh(public_id)
+        return render_template("run/_responses_update.html", **screen(row, now(), message=DONE[done], **where))
+    return _back(public_id, done, f"responses-{response.step}-{response.question}")
+
+
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/edit")
+@login_required
+def edit_response(public_id: str, response_id: int):
+    def change():
+        service.edit_response(db.session, public_id, current_user, response_id, request.form.get("text", ""), now())
+
+    return _list_change(public_id, response_id, change, "response-edited", editing=True)
+
+
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/remove")
+@login_required
+def remove_response(public_id: str, response_id: int):
+    def change():
+        service.set_response_removed(db.session, public_id, current_user, response_id, True, now())
+
+    return _list_change(public_id, response_id, change, "response-removed")
+
+
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/restore")
+@login_required
+def restore_response(public_id: str, response_id: int):
+    def change():
+        service.set_response_removed(db.session, public_id, current_user, response_id, False, now())
+
+    return _list_change(public_id, response_id, change, "response-restored")
+
+
+@bp.post("/sessions/<public_id>/actions")
+@login_required
+def add_action(public_id: str):
+    def change():
+        form = request.form
+        service.add_action(
+            db.session, public_id, current_user, form.get("what", ""), form.get("owner", ""), form.get("due", ""), now()
+        )
+
+    return _form_change(
+        public_id, "action-form", "run/_action_form_update.html", change, "action-added", keep=("what", "owner", "due")
+    )
+
+
+@bp.post("/sessions/<public_id>/actions/<int:action_id>/delete")
+@login_required
+def delete_action(public_id: str, action_id: int):
+    return _removal(
+        public_id,
+        lambda: service.remove_action(db.session, public_id, current_user, action_id),
+        "action-removed",
+        "run/_actions.html",
+        "actions-list",
+    )
+
+
+@bp.post("/sessions/<public_id>/attendees")
+@login_required
+def add_attendee(public_id: str):
+    def change():
+        form = request.form
+        service.add_attendee(
+            db.session,
+            public_id,
+            current_user,
+            form.get("name", ""),
+            form.get("role", ""),
+            form.get("organisation", ""),
+            now(),
+        )
+
+    return _form_change(
+        public_id,
+        "attendee-form",
+        "run/_attendee_form_update.html",
+        change,
+        "attendee-added",
+        keep=("name", "role", "organisation"),
+    )
+
+
+@bp.post("/sessions/<public_id>/attendees/<int:attendee_id>/delete")
+@login_required
+def delete_attendee(public_id: str, attendee_id: int):
+    return _removal(
+        public_id,
+        lambda: service.remove_attendee(db.session, public_id, current_user, attendee_id),
+        "attendee-removed",
+        "run/_attendees.html",
+        "attendees-list",
+    )
+
+
+@bp.post("/sessions/<public_id>/head-count")
+@login_required
+def head_count(public_id: str):
+    def change():
+        service.set_head_count(db.session, public_id, current_user, request.form.get("head_count", ""))
+
+    return _form_change(
+        public_id, "head-count-form", "run/_head_count_update.html", change, "head-count", keep=("head_count",)
+    )
+
+
+def _removal(public_id: str, change, done: str, template: str, list_id: str):
+    """Remove something from a list; answer with the list."""
+    _own_session(public_id)
+    try:
+        change()
+    except SessionNotFound:
+        abort(404)
+    except SessionError as error:
+        db.session.rollback()
+        forms = {list_id: {"error": str(error)}}
+        row = _fresh(public_id)
+        if is_htmx_fragment_request():
+            return render_template(template, **screen(row, now(), forms=forms)), 422
+        return render_template("run/console.html", **screen(row, now(), forms=forms, message=str(error))), 422
+    if is_htmx_fragment_request():
+        row = _fresh(public_id)
+        return render_template(template, **screen(row, now(), message=DONE[done], with_announcer=True))
+    return _back(public_id, done, list_id)

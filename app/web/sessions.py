@@ -1,5 +1,233 @@
-"""Placeholder: filled in by the facilitated-session work (issue 3)."""
+"""A facilitator's sessions: the list, starting one, the summary of one, and deleting one.
 
-from flask import Blueprint
+Every page needs a signed-in facilitator and shows only their own sessions: another facilitator's session is
+"not found", exactly like one that does not exist. Pages here show what the room said, so none is stored by the
+browser or a proxy (Cache-Control: no-store). Request bodies are never logged, and error pages name no text
+that anybody typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+
+from .. import get_library
+from ..extensions import db
+from ..sessions import service
+from ..sessions.models import SHORT_TEXT_LIMIT
+from ..sessions.record import record_of
+from ..sessions.service import SessionError, SessionNotFound
+from ..sessions.templates import load_templates
+from . import now
+from .auth import form_expired
+from .library import MONTHS
 
 bp = Blueprint("sessions", __name__)
+
+DEFAULT_TEMPLATE = "seven-minute"
+try:
+    # Meetings happen in the UK: times are shown as the room's clock shows them, summer time included.
+    LOCAL_TIME = ZoneInfo("Europe/London")
+except ZoneInfoNotFoundError:  # pragma: no cover - a system without time zone data
+    LOCAL_TIME = timezone.utc
+
+
+def session_templates():
+    """The session templates as the files are now (a handful of small YAML files, read per request)."""
+    return load_templates(current_app.config["SESSION_TEMPLATES_DIR"])
+
+
+@dataclass
+class StartForm:
+    """What the start form shows: the choices, what was chosen or typed, and what was wrong with it."""
+
+    briefing: str = ""
+    template: str = DEFAULT_TEMPLATE
+    team: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # field name ("briefing", "template", "team", "form") -> message
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """Something a person sent, short enough to quote in a message."""
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _render_start_form(form: StartForm, template_name: str = "sessions/new.html", status: int = 200, **context):
+    return (
+        render_template(
+            template_name,
+            form=form,
+            briefings=get_library().all(),
+            templates=session_templates().all(),
+            **context,
+        ),
+        status,
+    )
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+@bp.get("/sessions")
+@login_required
+def index():
+    rows = service.sessions_of(db.session, current_user)
+    running = [row for row in rows if row.status == "running"]
+    past = [row for row in rows if row.status != "running"]
+    form = StartForm(template=_default_template_id())
+    return _render_start_form(form, "sessions/index.html", running=running, past=past)
+
+
+@bp.get("/sessions/new")
+@login_required
+def new():
+    chosen = request.args.get("briefing", "").strip()
+    form = StartForm(briefing=chosen, template=_default_template_id())
+    if chosen and get_library().get(chosen) is None:
+        form.errors["briefing"] = f"There is no briefing “{_shown(chosen)}” in the library. Choose one from the list."
+        form.briefing = ""
+    return _render_start_form(form)
+
+
+@bp.post("/sessions")
+@login_required
+def create():
+    form = StartForm(
+        briefing=request.form.get("briefing", "").strip(),
+        template=request.form.get("template", "").strip(),
+        team=request.form.get("team", ""),
+    )
+    briefing = get_library().get(form.briefing) if form.briefing else None
+    template = session_templates().get(form.template) if form.template else None
+    if not form.briefing:
+        form.errors["briefing"] = "Choose the briefing to deliver."
+    elif briefing is None:
+        form.errors["briefing"] = f"There is no briefing “{_shown(form.briefing)}” in the library. Choose one from the list."
+        form.briefing = ""
+    if not form.template:
+        form.errors["template"] = "Choose a session template."
+    elif template is None:
+        form.errors["template"] = f"There is no session template “{_shown(form.template)}”. Choose one of these."
+    try:
+        service.clean_text(form.team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
+    except SessionError as error:
+        form.errors["team"] = str(error)
+    if not form.errors:
+        try:
+            row = service.start_session(db.session, current_user, briefing, template, form.team, now())
+        except SessionError as error:
+            db.session.rollback()
+            form.errors["form"] = str(error)
+        else:
+            return redirect(url_for("run.console", public_id=row.public_id), 303)
+    return _render_start_form(form, status=422)
+
+
+@bp.get("/sessions/<public_id>")
+@login_required
+def summary(public_id: str):
+    row = service.find_session(db.session, public_id, current_user)
+    return render_template("sessions/summary.html", record=record_of(row, now()))
+
+
+@bp.get("/sessions/<public_id>/delete")
+@login_required
+def confirm_delete(public_id: str):
+    row = service.find_session(db.session, public_id, current_user)
+    return render_template("sessions/delete.html", row=row, counts=_counts(row))
+
+
+@bp.post("/sessions/<public_id>/delete")
+@login_required
+def delete(public_id: str):
+    row = service.find_session(db.session, public_id, current_user)
+    title, started_at = row.title, row.started_at
+    db.session.rollback()  # delete_session takes the write lock from its first statement
+    service.delete_session(db.session, public_id, current_user)
+    flash(f"Session deleted: {title}, {long_datetime(started_at)}.")
+    return redirect(url_for("sessions.index"), 303)
+
+
+# --- errors and headers ------------------------------------------------------------------------------------
+
+
+@bp.errorhandler(SessionNotFound)
+def session_not_found(error: SessionNotFound):
+    return render_template("sessions/not_found.html"), 404
+
+
+@bp.errorhandler(SessionError)
+def session_error(error: SessionError):
+    db.session.rollback()
+    return render_template("sessions/problem.html", message=str(error)), 409
+
+
+bp.register_error_handler(CSRFError, form_expired)
+
+
+@bp.after_request
+def never_store(response):
+    # Session pages show what the room said: no copy in the browser's cache, a proxy, or the back button.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- helpers -----------------------------------------------------------------------------------------------
+
+
+def _default_template_id() -> str:
+    templates = session_templates()
+    if templates.get(DEFAULT_TEMPLATE) is not None:
+        return DEFAULT_TEMPLATE
+    every = templates.all()
+    return every[0].id if every else ""
+
+
+def _counts(row) -> dict:
+    removed = sum(1 for response in row.responses if response.removed)
+    return {
+        "responses": len(row.responses),
+        "removed": removed,
+        "actions": len(row.actions),
+        "attendees": len(row.attendees),
+    }
+
+
+@bp.app_template_filter("m_ss")
+def m_ss(seconds: float | int | None) -> str:
+    """Seconds as minutes:seconds ("1:05", "12:00"), rounded to the nearest second; never negative."""
+    total = max(0, round(seconds or 0))
+    minutes, rest = divmod(total, 60)
+    return f"{minutes}:{rest:02d}"
+
+
+@bp.app_template_filter("local_datetime")
+def long_datetime(moment: datetime | None) -> str:
+    """ "25 November 2026 at 10:05", in UK time."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LOCAL_TIME)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"
+
+
+@bp.app_template_filter("local_time")
+def local_time(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(LOCAL_TIME):%H:%M}"
+
+
+@bp.app_template_filter("long_day")
+def long_day(day: date | None) -> str:
+    """A date as "31 January 2027"."""
+    return "" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@bp.app_template_filter("iso_local")
+def iso_local(moment: datetime) -> str:
+    """A machine-readable time for <time datetime>, with its offset."""
+    return moment.astimezone(LOCAL_TIME).isoformat(timespec="minutes")
