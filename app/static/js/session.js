@@ -169,6 +169,13 @@
 
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     const target = event.detail.target;
+    if (target && target.matches && target.matches("[data-announcer]")) {
+      // The same news again (a poll while a draft holds the old step's forms) is not read out again.
+      if (event.detail.fragment.textContent.trim() === target.textContent.trim()) {
+        event.preventDefault();
+      }
+      return;
+    }
     if (!target || !target.matches || !target.matches("[data-keep-while-editing]") || !isBeingEdited(target)) {
       return;
     }
