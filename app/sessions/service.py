@@ -253,24 +253,24 @@ def edit_response(
     dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, text_typed: str, now: datetime
 ) -> Response:
     cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
-    row = load_for_update(dbs, public_id, facilitator)
-    _require_running(row)
-    response = _response_of(dbs, row, response_id)
-    response.text = cleaned
-    response.updated_at = now
-    row.version += 1
-    dbs.commit()
-    return response
+    return _change_response(dbs, public_id, facilitator, response_id, now, text=cleaned)
 
 
 def set_response_removed(
     dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, removed: bool, now: datetime
 ) -> Response:
     """Remove a response from the screens (or bring it back); it stays in the record, marked removed."""
+    return _change_response(dbs, public_id, facilitator, response_id, now, removed=removed)
+
+
+def _change_response(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, now: datetime, **changes
+) -> Response:
     row = load_for_update(dbs, public_id, facilitator)
     _require_running(row)
     response = _response_of(dbs, row, response_id)
-    response.removed = removed
+    for name, value in changes.items():
+        setattr(response, name, value)
     response.updated_at = now
     row.version += 1
     dbs.commit()
