@@ -36,7 +36,8 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    from .sessions import models  # noqa: F401  (the tables Alembic and the app know about)
+    from . import ratelimit  # noqa: F401  (the tables Alembic and the app know about)
+    from .sessions import models
 
     @login_manager.user_loader
     def load_facilitator(user_id: str):
@@ -49,9 +50,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
 
-    from .web import auth, library, run, sessions
+    from .web import auth, library, run, sessions, take_part
 
-    for blueprint in (library.bp, auth.bp, sessions.bp, run.bp):
+    for blueprint in (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp):
         app.register_blueprint(blueprint)
 
     from .cli import register_cli

@@ -6,7 +6,19 @@ import secrets
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -75,8 +87,16 @@ class BriefingSession(db.Model):
     plan: Mapped[dict] = mapped_column(JSON)  # Plan.to_dict(): the briefing and template as they were
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | ended
     head_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # What attendees type to join (see join.py). Cleared when the session ends, so a code is dead afterwards
+    # and unique only among open sessions (both databases allow many NULLs under a unique constraint).
+    join_code: Mapped[str | None] = mapped_column(String(16), unique=True, nullable=True)
+    # "Review before showing": attendees' responses wait on the console until the facilitator approves them.
+    review_first: Mapped[bool] = mapped_column(Boolean, default=False)
     # Bumped by every change, so screens can ask "anything new since version N?".
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Bumped only by what attendees' pages show (the step, the clock, the status, moderation), so hundreds of
+    # phones are not sent a new page every time somebody else adds a response.
+    stage_version: Mapped[int] = mapped_column(Integer, default=1)
 
     # The clock (see clock.py): enough to compute every screen's time after a restart.
     step: Mapped[int] = mapped_column(Integer, default=0)
@@ -102,21 +122,40 @@ class BriefingSession(db.Model):
 
 
 class Response(db.Model):
-    """Something the room said in answer to one question of one step."""
+    """Something the room said in answer to one question of one step: typed by the scribe or by an attendee.
+
+    An anonymous response has no `attendee_id`: nothing in the database links it to a person. Its author's
+    phone finds it again through `author_key`, an HMAC of the phone's secret token (which only the phone holds)
+    and the response's own idempotency key, so two anonymous responses by one person are not linked either.
+    """
 
     __tablename__ = "responses"
+    __table_args__ = (UniqueConstraint("session_id", "idempotency_key", name="uq_responses_idempotency"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
     step: Mapped[int] = mapped_column(Integer)
     question: Mapped[int] = mapped_column(Integer)  # index into the step's questions
     text: Mapped[str] = mapped_column(Text)
-    removed: Mapped[bool] = mapped_column(Boolean, default=False)  # kept in the record as removed
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # kept in the record, marked hidden
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)  # waiting for the facilitator's approval
     source: Mapped[str] = mapped_column(String(16), default="scribe")  # scribe | attendee
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    attendee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    author_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The kinds of personal data (privacy.LABELS keys, comma-separated) its author was warned of and confirmed.
+    flagged: Mapped[str] = mapped_column(String(120), default="")
+    redacted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When it first reached the screens (approval, in review mode): the order screens and exports list it in.
+    shown_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     session: Mapped[BriefingSession] = relationship(back_populates="responses")
+    attendee: Mapped[Attendee | None] = relationship()
 
 
 class Action(db.Model):
@@ -135,13 +174,18 @@ class Action(db.Model):
 
 
 class Attendee(db.Model):
-    """A person in the attendance register."""
+    """A person in the attendance register, added by the facilitator or joined from their own phone.
+
+    Someone who joins anonymously has an empty name: they count as joined but are not in the register.
+    """
 
     __tablename__ = "attendees"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT))
+    name: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
+    # SHA-256 of the secret token in the attendee's cookie; None for people the facilitator added.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     role: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
     organisation: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")  # team or agency
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,7 +1,7 @@
 """A session as plain data: the one read model the summary page, the exports and the CLI all use.
 
 Nothing here touches the database after `record_of` returns, so exporters and tests can build a Record by
-hand. Removed responses stay in the record, marked removed, until the session is deleted; what screens and
+hand. Hidden responses stay in the record, marked hidden, until the session is deleted; what screens and
 exports show is `shown_responses`.
 """
 
@@ -20,8 +20,18 @@ class RecordedResponse:
     id: int
     text: str
     created_at: datetime
-    removed: bool = False
-    source: str = "scribe"
+    hidden: bool = False
+    source: str = "scribe"  # scribe | attendee
+    pending: bool = False  # waiting for the facilitator's approval (review before showing)
+    anonymous: bool = False
+    author: str = ""  # the attendee's name; always empty for anonymous and scribed responses
+    author_details: str = ""  # role and team, as they gave them
+    flagged: tuple[str, ...] = ()  # kinds of personal data its author was warned of and confirmed
+    redacted: bool = False
+
+    @property
+    def on_screen(self) -> bool:
+        return not self.hidden and not self.pending
 
 
 @dataclass
@@ -32,7 +42,11 @@ class RecordedQuestion:
 
     @property
     def shown_responses(self) -> list[RecordedResponse]:
-        return [response for response in self.responses if not response.removed]
+        return [response for response in self.responses if response.on_screen]
+
+    @property
+    def waiting_responses(self) -> list[RecordedResponse]:
+        return [response for response in self.responses if response.pending and not response.hidden]
 
 
 @dataclass
@@ -80,11 +94,19 @@ class Record:
     attendees: list[RecordedAttendee]
     head_count: int | None
     current_step: int
+    joined: int = 0  # people who joined from their own devices, named or anonymous
+    review_first: bool = False
+    join_code: str | None = None
 
     @property
     def attendance(self) -> int:
-        """How many attended: the head count when one was given, else the names in the register."""
-        return self.head_count if self.head_count is not None else len(self.attendees)
+        """How many attended: the head count when one was given, else everyone known (the register plus
+        those who joined anonymously)."""
+        if self.head_count is not None:
+            return self.head_count
+        return len(self.attendees) + self.anonymous_joined
+
+    anonymous_joined: int = 0
 
     @property
     def planned_seconds(self) -> int:
@@ -106,14 +128,27 @@ def record_of(row, now: datetime) -> Record:
     plan = Plan.from_dict(row.plan)
     clock: Clock = clock_of(row)
     responses_by_question: dict[tuple[int, int], list[RecordedResponse]] = {}
-    for response in row.responses:
+    # The order they reached the screens (approval, in review mode), the same for named and anonymous ones;
+    # those still waiting come after, in the order they arrived.
+    in_order = sorted(
+        row.responses,
+        key=lambda r: (r.shown_at is None, r.shown_at or r.created_at, r.created_at, r.id),
+    )
+    for response in in_order:
+        person = response.attendee if not response.anonymous else None
         responses_by_question.setdefault((response.step, response.question), []).append(
             RecordedResponse(
                 id=response.id,
                 text=response.text,
                 created_at=response.created_at,
-                removed=response.removed,
+                hidden=response.hidden,
                 source=response.source,
+                pending=response.pending,
+                anonymous=response.anonymous,
+                author=person.name if person else "",
+                author_details=", ".join(part for part in (person.role, person.organisation) if part) if person else "",
+                flagged=tuple(kind for kind in response.flagged.split(",") if kind),
+                redacted=response.redacted,
             )
         )
     steps = []
@@ -147,9 +182,13 @@ def record_of(row, now: datetime) -> Record:
         ended_at=row.ended_at,
         steps=steps,
         actions=[RecordedAction(a.id, a.what, a.owner, a.due) for a in row.actions],
-        attendees=[RecordedAttendee(a.id, a.name, a.role, a.organisation) for a in row.attendees],
+        attendees=[RecordedAttendee(a.id, a.name, a.role, a.organisation) for a in row.attendees if a.name],
         head_count=row.head_count,
         current_step=row.step,
+        joined=sum(1 for a in row.attendees if a.token_hash is not None),
+        anonymous_joined=sum(1 for a in row.attendees if not a.name),
+        review_first=row.review_first,
+        join_code=row.join_code,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session as DbSession
 
 from ..briefings.model import Briefing
+from . import join
 from .clock import Clock, ClockError
 from .models import (
     RESPONSE_LIMIT,
@@ -122,6 +123,7 @@ def _store_clock(row: BriefingSession, clock: Clock) -> None:
     row.paused_total = clock.paused_total
     row.ended_at = clock.ended_at
     row.version += 1
+    row.stage_version += 1  # attendees' pages show the step and the countdown
 
 
 def plan_of(row: BriefingSession) -> Plan:
@@ -167,11 +169,28 @@ def start_session(
         extra_seconds=list(clock.extra),
         spent_seconds=list(clock.spent),
         version=1,
+        stage_version=1,
     )
     begin_write(dbs)
+    row.join_code = _unused_join_code(dbs)
     dbs.add(row)
     dbs.commit()
     return row
+
+
+def _unused_join_code(dbs: DbSession) -> str:
+    """A join code no open session has. With 29^9 codes a clash is all but impossible; the unique
+    constraint is the last word, this loop only avoids a needless error."""
+    for _ in range(10):
+        code = join.new_join_code()
+        if dbs.execute(select(BriefingSession.id).where(BriefingSession.join_code == code)).first() is None:
+            return code
+    raise SessionError("Could not find an unused join code; try again.")
+
+
+def find_by_join_code(dbs: DbSession, code: str) -> BriefingSession | None:
+    """The open session with this join code (codes of ended sessions are cleared, so they find nothing)."""
+    return dbs.execute(select(BriefingSession).where(BriefingSession.join_code == code)).scalar_one_or_none()
 
 
 def move(dbs: DbSession, public_id: str, facilitator: Facilitator, from_step: int, to_step: int, now: datetime) -> bool:
@@ -205,6 +224,7 @@ def end_session(dbs: DbSession, public_id: str, facilitator: Facilitator, now: d
         return row  # ending twice is harmless
     _store_clock(row, clock_of(row).end(now))
     row.status = "ended"
+    row.join_code = None  # dead once the session ends
     dbs.commit()
     return row
 
@@ -229,7 +249,14 @@ def add_response(
     _require_running(row)
     _question_step(row, step, question)
     response = Response(
-        session_id=row.id, step=step, question=question, text=cleaned, source="scribe", created_at=now, updated_at=now
+        session_id=row.id,
+        step=step,
+        question=question,
+        text=cleaned,
+        source="scribe",
+        created_at=now,
+        updated_at=now,
+        shown_at=now,  # the facilitator typed it: no review needed
     )
     dbs.add(response)
     row.version += 1
@@ -256,11 +283,81 @@ def edit_response(
     return _change_response(dbs, public_id, facilitator, response_id, now, text=cleaned)
 
 
-def set_response_removed(
-    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, removed: bool, now: datetime
+def set_response_hidden(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, hidden: bool, now: datetime
 ) -> Response:
-    """Remove a response from the screens (or bring it back); it stays in the record, marked removed."""
-    return _change_response(dbs, public_id, facilitator, response_id, now, removed=removed)
+    """Hide a response from the screens (or show it again); it stays in the record, marked hidden."""
+    return _change_response(dbs, public_id, facilitator, response_id, now, hidden=hidden)
+
+
+def approve_response(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, now: datetime
+) -> Response:
+    """Let a response that waits for review onto the screens. Approving twice is harmless."""
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    response = _response_of(dbs, row, response_id)
+    _show(response, now)
+    _moderated(row)
+    dbs.commit()
+    return response
+
+
+def approve_all(dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime) -> int:
+    """Show every response that waits for review, in the order they arrived. Returns how many."""
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    waiting = [response for response in row.responses if response.pending]
+    for response in sorted(waiting, key=lambda response: (response.created_at, response.id)):
+        _show(response, now)
+    if waiting:
+        _moderated(row)
+    dbs.commit()
+    return len(waiting)
+
+
+def _show(response: Response, now: datetime) -> None:
+    response.pending = False
+    response.shown_at = response.shown_at or now
+    response.updated_at = now
+
+
+def _moderated(row: BriefingSession) -> None:
+    # Authors see on their own phones whether a response is shown, waiting or hidden.
+    row.version += 1
+    row.stage_version += 1
+
+
+def set_review_first(dbs: DbSession, public_id: str, facilitator: Facilitator, review_first: bool) -> BriefingSession:
+    """Switch "review before showing" on or off. Responses already waiting keep waiting for approval."""
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    row.review_first = review_first
+    _moderated(row)
+    dbs.commit()
+    return row
+
+
+REDACTED = "[redacted]"
+
+
+def redact_response(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, part: str, now: datetime
+) -> Response:
+    """Replace every copy of `part` in a response with [redacted]. The words are gone from the record, not
+    hidden: nothing keeps the text as it was."""
+    part = clean_text(part, what="text to redact", limit=RESPONSE_LIMIT)
+    row = load_for_update(dbs, public_id, facilitator)
+    _require_running(row)
+    response = _response_of(dbs, row, response_id)
+    if part not in response.text:
+        raise SessionError(f"'{part}' is not in this response: copy the words exactly as they appear.")
+    response.text = response.text.replace(part, REDACTED)
+    response.redacted = True
+    response.updated_at = now
+    _moderated(row)
+    dbs.commit()
+    return response
 
 
 def _change_response(
@@ -272,7 +369,7 @@ def _change_response(
     for name, value in changes.items():
         setattr(response, name, value)
     response.updated_at = now
-    row.version += 1
+    _moderated(row)
     dbs.commit()
     return response
 

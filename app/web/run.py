@@ -13,11 +13,14 @@ SessionError) answers 422 with the message next to the form and what the person 
 
 from __future__ import annotations
 
+import io
 import math
 from dataclasses import dataclass
 
+import segno
 from flask import (
     Blueprint,
+    Response as HttpResponse,
     abort,
     current_app,
     redirect,
@@ -31,7 +34,9 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from ..extensions import db
+from ..sessions import join as join_codes
 from ..sessions import service
+from ..sessions.privacy import find_personal_data
 from ..sessions.clock import WARNING_SECONDS
 from ..sessions.models import BriefingSession, Response
 from ..sessions.record import record_of
@@ -51,8 +56,13 @@ DONE = {
     "minute": "Added a minute to this step.",
     "response-added": "Response added.",
     "response-edited": "Response changed.",
-    "response-removed": "Response removed from the screens. It stays in the record; Undo brings it back.",
-    "response-restored": "Response shown again.",
+    "response-hidden": "Response hidden from the screens. It stays in the record, marked hidden; Show again brings it back.",
+    "response-shown": "Response shown again.",
+    "response-approved": "Approved: the response is on the screen.",
+    "responses-approved": "Approved: the waiting responses are on the screen.",
+    "response-redacted": "Redacted. The words are gone from the response and from the record.",
+    "review-on": "Review before showing is on: attendees' responses wait here until you approve them.",
+    "review-off": "Review before showing is off: attendees' responses go straight to the screen.",
     "action-added": "Action added.",
     "action-removed": "Action removed.",
     "attendee-added": "Added to the register.",
@@ -135,26 +145,37 @@ def clock_filter(seconds: float) -> str:
     return clock_text(seconds)
 
 
+@bp.app_template_filter("personal_data")
+def personal_data_filter(text: str):
+    """What in a response looks like personal data, so the console can offer to redact it."""
+    return find_personal_data(text, now().date())
+
+
 @bp.app_template_filter("duration")
 def duration_filter(seconds: float) -> str:
     whole = round(seconds)
     return f"{whole // 60}:{whole % 60:02d}"
 
 
-def screen(row: BriefingSession, at, **extra) -> dict:
-    """Everything the console and presenter templates show, read from the session as it is `at`."""
+def timer_of(row: BriefingSession, at) -> Timer:
+    """The numbers every screen's countdown starts from (console, presenter and attendees' phones alike)."""
     clock = service.clock_of(row)
-    record = record_of(row, at)
-    steps = record.steps
-    index = row.step
     allowed = clock.step_allowed()
-    timer = Timer(
+    return Timer(
         phase=clock.phase(at),
         step_remaining=round(clock.step_remaining(at), 1),
         session_remaining=round(clock.session_remaining(at), 1),
         step_allowed=allowed,
         warn_at=min(WARNING_SECONDS, allowed / 4),
     )
+
+
+def screen(row: BriefingSession, at, **extra) -> dict:
+    """Everything the console and presenter templates show, read from the session as it is `at`."""
+    record = record_of(row, at)
+    steps = record.steps
+    index = row.step
+    timer = timer_of(row, at)
     context = {
         "row": row,
         "pid": row.public_id,
@@ -175,9 +196,39 @@ def screen(row: BriefingSession, at, **extra) -> dict:
         "work_index": None,
         "summary_url": summary_url(row.public_id),
         "sessions_url": _url_if_exists("sessions.index"),
+        "join": _join_details(row),
+        "responses_total": sum(len(q.shown_responses) for _, q in record.questions),
     }
     context.update(extra)
     return context
+
+
+@dataclass(frozen=True)
+class JoinDetails:
+    code: str  # as typed: K7P3XWQH9
+    shown: str  # as read out: K7P-3XW-QH9
+    url: str  # the address a phone opens, code included
+    short_url: str  # the address to type, without the code
+    qr_url: str
+
+
+def join_address(path: str) -> str:
+    """An address on this app as phones reach it: PUBLIC_URL when set (the machine's address on the meeting
+    room's network), else the address this request came to."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + path
+
+
+def _join_details(row: BriefingSession) -> JoinDetails | None:
+    if not row.join_code or "take_part.join_form" not in current_app.view_functions:
+        return None
+    return JoinDetails(
+        code=row.join_code,
+        shown=join_codes.display(row.join_code),
+        url=join_address(url_for("take_part.join_form", code=row.join_code)),
+        short_url=join_address(url_for("take_part.join_form")),
+        qr_url=url_for("run.join_qr", public_id=row.public_id),
+    )
 
 
 def _url_if_exists(endpoint: str, **values) -> str | None:
@@ -256,6 +307,21 @@ def _step_title(row: BriefingSession) -> str:
 
 def _ended(row: BriefingSession) -> bool:
     return row.status == "ended"
+
+
+@bp.get("/sessions/<public_id>/join-qr.svg")
+@login_required
+def join_qr(public_id: str):
+    """The join address as a QR code: dark on light with a quiet zone, which every phone camera reads."""
+    details = _join_details(_own_session(public_id))
+    if details is None:
+        abort(404)
+    svg = io.BytesIO()
+    segno.make(details.url, error="m").save(
+        svg, kind="svg", scale=8, border=4, dark="#000", light="#fff", xmldecl=False,
+        title=f"Join code {details.shown}",
+    )
+    return HttpResponse(svg.getvalue(), mimetype="image/svg+xml")
 
 
 # --- the controls: move, pause, resume, add a minute ---------------------------------------------------------
@@ -418,19 +484,22 @@ def _response_of(public_id: str, response_id: int) -> Response:
     return response
 
 
-def _list_change(public_id: str, response_id: int, change, done: str, *, editing: bool = False):
-    """Edit, remove or restore a response; answer with the list of responses to its question."""
+def _list_change(
+    public_id: str, response_id: int, change, done: str, *, editing: bool = False, form_id: str = "", keep: str = ""
+):
+    """Edit, hide, show, approve or redact a response; answer with the list of responses to its question."""
     response = _response_of(public_id, response_id)
     where = {"list_step": response.step, "list_question": response.question}
-    typed = request.form.get("text", "")
+    if editing:
+        form_id, keep = f"edit-{response_id}", "text"
     try:
         change()
     except SessionError as error:
         db.session.rollback()
         state = {"error": str(error)}
-        if editing:
-            state["text"] = typed
-        forms = {f"edit-{response_id}" if editing else f"list-{response.step}-{response.question}": state}
+        if keep:
+            state[keep] = request.form.get(keep, "")
+        forms = {form_id or f"list-{response.step}-{response.question}": state}
         row = _fresh(public_id)
         if is_htmx_fragment_request():
             return render_template("run/_responses_update.html", **screen(row, now(), forms=forms, **where)), 422
@@ -451,22 +520,79 @@ def edit_response(public_id: str, response_id: int):
     return _list_change(public_id, response_id, change, "response-edited", editing=True)
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/remove")
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/hide")
 @login_required
-def remove_response(public_id: str, response_id: int):
+def hide_response(public_id: str, response_id: int):
     def change():
-        service.set_response_removed(db.session, public_id, current_user, response_id, True, now())
+        service.set_response_hidden(db.session, public_id, current_user, response_id, True, now())
 
-    return _list_change(public_id, response_id, change, "response-removed")
+    return _list_change(public_id, response_id, change, "response-hidden")
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/restore")
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/show")
 @login_required
-def restore_response(public_id: str, response_id: int):
+def show_response(public_id: str, response_id: int):
     def change():
-        service.set_response_removed(db.session, public_id, current_user, response_id, False, now())
+        service.set_response_hidden(db.session, public_id, current_user, response_id, False, now())
 
-    return _list_change(public_id, response_id, change, "response-restored")
+    return _list_change(public_id, response_id, change, "response-shown")
+
+
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/approve")
+@login_required
+def approve_response(public_id: str, response_id: int):
+    def change():
+        service.approve_response(db.session, public_id, current_user, response_id, now())
+
+    return _list_change(public_id, response_id, change, "response-approved")
+
+
+@bp.post("/sessions/<public_id>/responses/<int:response_id>/redact")
+@login_required
+def redact_response(public_id: str, response_id: int):
+    def change():
+        service.redact_response(db.session, public_id, current_user, response_id, request.form.get("part", ""), now())
+
+    return _list_change(public_id, response_id, change, "response-redacted", form_id=f"redact-{response_id}", keep="part")
+
+
+@bp.post("/sessions/<public_id>/responses/approve-all")
+@login_required
+def approve_all(public_id: str):
+    _own_session(public_id)
+    try:
+        service.approve_all(db.session, public_id, current_user, now())
+    except SessionNotFound:
+        abort(404)
+    except SessionError:
+        db.session.rollback()  # the session ended meanwhile: the list shows it
+    if is_htmx_fragment_request():
+        where = {"list_step": _safe_int(request.form.get("step", "")), "list_question": _safe_int(request.form.get("question", ""))}
+        row = _fresh(public_id)
+        return render_template("run/_responses_update.html", **screen(row, now(), message=DONE["responses-approved"], **where))
+    return _back(public_id, "responses-approved", "step-work")
+
+
+@bp.post("/sessions/<public_id>/review-mode")
+@login_required
+def review_mode(public_id: str):
+    review_first = request.form.get("review_first") == "on"
+    try:
+        service.set_review_first(db.session, public_id, current_user, review_first)
+    except SessionNotFound:
+        abort(404)
+    except SessionError as error:
+        db.session.rollback()
+        row = _fresh(public_id)
+        context = screen(row, now(), forms={"review-form": {"error": str(error)}})
+        if is_htmx_fragment_request():
+            return render_template("run/_join.html", **context), 422
+        return render_template("run/console.html", **context, message=str(error)), 422
+    done = "review-on" if review_first else "review-off"
+    if is_htmx_fragment_request():
+        row = _fresh(public_id)
+        return render_template("run/_join.html", **screen(row, now(), message=DONE[done], with_announcer=True))
+    return _back(public_id, done, "join-panel")
 
 
 @bp.post("/sessions/<public_id>/actions")

@@ -190,10 +190,10 @@ def _default_template_id() -> str:
 
 
 def _counts(row) -> dict:
-    removed = sum(1 for response in row.responses if response.removed)
+    hidden = sum(1 for response in row.responses if response.hidden)
     return {
         "responses": len(row.responses),
-        "removed": removed,
+        "hidden": hidden,
         "actions": len(row.actions),
         "attendees": len(row.attendees),
     }

@@ -182,7 +182,7 @@
     // Someone is typing here: keep it. It is redrawn once they add, save or clear what they typed.
     event.preventDefault();
     redrawWhenFree = true;
-    if (target.id === "step-work" && !target.querySelector("[data-behind-note]")) {
+    if ((target.id === "step-work" || target.id === "take-part-work") && !target.querySelector("[data-behind-note]")) {
       const note = document.createElement("p");
       note.className = "run-behind-note";
       note.dataset.behindNote = "";
@@ -194,12 +194,13 @@
 
   document.addEventListener("htmx:configRequest", function (event) {
     const detail = event.detail;
-    if (!redrawWhenFree || detail.verb !== "get" || detail.elt.id !== "run-status") {
+    const poller = detail.elt.id === "run-status" ? "version" : detail.elt.id === "take-part-status" ? "stage" : null;
+    if (!redrawWhenFree || detail.verb !== "get" || !poller) {
       return;
     }
     const busy = Array.from(document.querySelectorAll("[data-keep-while-editing]")).some(isBeingEdited);
     if (!busy) {
-      detail.parameters.version = "0"; // ask for everything again
+      detail.parameters[poller] = "0"; // ask for everything again
       redrawWhenFree = false;
     }
   });

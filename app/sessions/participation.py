@@ -1,0 +1,297 @@
+"""Attendees taking part from their own phones: join with a code, add, edit and withdraw their own responses.
+
+No accounts and no email: joining gives the phone a secret token (kept in its cookie); the database keeps only
+the token's SHA-256, so a copy of the database cannot be used to act as an attendee.
+
+Anonymity is real. An anonymous response has no attendee id; its `author_key` is an HMAC, under the app's
+secret key, of the phone's token and the response's own idempotency key. The phone that wrote it can find it
+again (it holds the token), but nothing stored links it to a person, or to that person's other responses.
+
+Submissions are idempotent: each form carries a fresh random key, and a retry with the same key (a network blip,
+a double tap) finds the response already stored and answers as if it had just been added.
+
+Like service.py, every change is one transaction that takes the write lock first, and `now` is passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session as DbSession
+
+from . import join
+from .models import RESPONSE_LIMIT, SHORT_TEXT_LIMIT, Attendee, BriefingSession, Response
+from .privacy import Finding, find_personal_data
+from .service import (
+    SessionError,
+    SessionNotFound,
+    _question_step,
+    _require_running,
+    clean_text,
+    find_by_join_code,
+    find_session,
+    load_for_update,
+)
+
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+class WrongCode(SessionError):
+    """The code typed is not the code of an open session."""
+
+
+class NotJoined(SessionError):
+    """This phone has not joined that session (or its token is unknown)."""
+
+
+@dataclass(frozen=True)
+class NeedsCheck:
+    """A response that looks like it holds personal data: not stored; its author is asked to edit or confirm."""
+
+    text: str
+    findings: list[Finding]
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_idempotency_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def author_key(secret: bytes, token: str, idempotency_key: str) -> str:
+    return hmac.new(secret, f"{token}\n{idempotency_key}".encode(), hashlib.sha256).hexdigest()
+
+
+def join_session(
+    dbs: DbSession, code_typed: str, name: str, role: str, organisation: str, now: datetime
+) -> tuple[BriefingSession, str]:
+    """Join the open session whose code was typed. Returns the session and the new attendee's secret token.
+
+    An empty name joins anonymously: counted as joined, not in the register.
+    """
+    name = clean_text(name, what="name", limit=SHORT_TEXT_LIMIT, required=False)
+    role = clean_text(role, what="role", limit=SHORT_TEXT_LIMIT, required=False)
+    organisation = clean_text(organisation, what="team or agency", limit=SHORT_TEXT_LIMIT, required=False)
+    code = join.normalise(code_typed)
+    if code is None:
+        raise WrongCode(
+            f"A join code has {join.LENGTH} letters and numbers, like {join.display('K7P3XWQH9')}. "
+            "Check the code on the screen and type it again."
+        )
+    found = find_by_join_code(dbs, code)
+    if found is None:
+        raise WrongCode("No session is open with that code. Check the code on the screen: it ends with the session.")
+    row = load_for_update(dbs, found.public_id)
+    if row.status != "running" or row.join_code != code:
+        dbs.rollback()
+        raise WrongCode("That session has just ended, so it takes no one new.")
+    token = new_token()
+    dbs.add(
+        Attendee(
+            session_id=row.id,
+            name=name,
+            role=role if name else "",
+            organisation=organisation if name else "",
+            token_hash=token_hash(token),
+            created_at=now,
+        )
+    )
+    row.version += 1  # the count of people joined, on the facilitator's screens
+    dbs.commit()
+    return row, token
+
+
+def attendee_in(dbs: DbSession, public_id: str, token: str | None) -> tuple[BriefingSession, Attendee]:
+    """The session and the attendee this phone's token belongs to."""
+    if not token:
+        raise NotJoined("Join the session with its code first.")
+    row = find_session(dbs, public_id)
+    attendee = dbs.execute(
+        select(Attendee).where(Attendee.session_id == row.id, Attendee.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+    if attendee is None:
+        raise NotJoined("Join the session with its code first.")
+    return row, attendee
+
+
+def stage_version(dbs: DbSession, public_id: str) -> int | None:
+    """The one cheap query of an attendee's poll: what their page shows, as a number."""
+    return dbs.execute(
+        select(BriefingSession.stage_version).where(BriefingSession.public_id == public_id)
+    ).scalar_one_or_none()
+
+
+def own_responses(dbs: DbSession, row: BriefingSession, attendee: Attendee, token: str, secret: bytes) -> list[Response]:
+    """This attendee's responses, named and anonymous, in the order they were added."""
+    named = select(Response).where(Response.session_id == row.id, Response.attendee_id == attendee.id)
+    anonymous = select(Response).where(
+        Response.session_id == row.id, Response.anonymous.is_(True), Response.source == "attendee"
+    )
+    mine = list(dbs.execute(named).scalars())
+    mine += [r for r in dbs.execute(anonymous).scalars() if _is_author(r, token, secret)]
+    return sorted(mine, key=lambda response: (response.created_at, response.id))
+
+
+def _is_author(response: Response, token: str, secret: bytes) -> bool:
+    if not response.author_key or not response.idempotency_key:
+        return False
+    return hmac.compare_digest(response.author_key, author_key(secret, token, response.idempotency_key))
+
+
+def add_own_response(
+    dbs: DbSession,
+    public_id: str,
+    token: str,
+    secret: bytes,
+    *,
+    step: int,
+    question: int,
+    text_typed: str,
+    anonymous: bool,
+    idempotency_key: str,
+    confirmed: bool,
+    now: datetime,
+) -> Response | NeedsCheck:
+    """Add an attendee's response, once however often the same submission arrives.
+
+    A response that looks like it holds personal data is not stored unless its author `confirmed` it; it is
+    then marked with what was found, so the facilitator can redact it.
+    """
+    cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
+    if not IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
+        raise SessionError("This form is out of date: reload the page and send your response again.")
+    row = load_for_update(dbs, public_id)
+    attendee = _attendee_of_locked(dbs, row, token)
+    already = dbs.execute(
+        select(Response).where(Response.session_id == row.id, Response.idempotency_key == idempotency_key)
+    ).scalar_one_or_none()
+    if already is not None:
+        dbs.rollback()
+        if already.attendee_id == attendee.id or _is_author(already, token, secret):
+            return already  # the same submission again: stored once
+        raise SessionError("This form is out of date: reload the page and send your response again.")
+    _require_running(row)
+    _question_step(row, step, question)
+    findings = find_personal_data(cleaned, now.date())
+    if findings and not confirmed:
+        dbs.rollback()
+        return NeedsCheck(cleaned, findings)
+    response = Response(
+        session_id=row.id,
+        step=step,
+        question=question,
+        text=cleaned,
+        source="attendee",
+        anonymous=anonymous,
+        attendee_id=None if anonymous else attendee.id,
+        author_key=author_key(secret, token, idempotency_key),
+        idempotency_key=idempotency_key,
+        flagged=_kinds(findings),
+        pending=row.review_first,
+        shown_at=None if row.review_first else now,
+        created_at=now,
+        updated_at=now,
+    )
+    dbs.add(response)
+    row.version += 1
+    dbs.commit()
+    return response
+
+
+def edit_own_response(
+    dbs: DbSession,
+    public_id: str,
+    token: str,
+    secret: bytes,
+    response_id: int,
+    text_typed: str,
+    *,
+    confirmed: bool,
+    now: datetime,
+) -> Response | NeedsCheck:
+    """Change one's own response. In review mode a changed response waits for approval again."""
+    cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
+    row = load_for_update(dbs, public_id)
+    response = _own_locked(dbs, row, token, secret, response_id)
+    _require_running(row)
+    findings = find_personal_data(cleaned, now.date())
+    if findings and not confirmed:
+        dbs.rollback()
+        return NeedsCheck(cleaned, findings)
+    if cleaned != response.text:
+        response.text = cleaned
+        response.flagged = _kinds(findings)
+        response.updated_at = now
+        if row.review_first:
+            response.pending = True
+        row.version += 1
+    dbs.commit()
+    return response
+
+
+def withdraw_own_response(dbs: DbSession, public_id: str, token: str, secret: bytes, response_id: int) -> None:
+    """Take one's own response back: it is deleted, from the screens and from the record."""
+    row = load_for_update(dbs, public_id)
+    response = _own_locked(dbs, row, token, secret, response_id)
+    _require_running(row)
+    dbs.delete(response)
+    row.version += 1
+    dbs.commit()
+
+
+def _attendee_of_locked(dbs: DbSession, row: BriefingSession, token: str) -> Attendee:
+    attendee = dbs.execute(
+        select(Attendee).where(Attendee.session_id == row.id, Attendee.token_hash == token_hash(token or ""))
+    ).scalar_one_or_none()
+    if attendee is None:
+        dbs.rollback()
+        raise NotJoined("Join the session with its code first.")
+    return attendee
+
+
+def _own_locked(dbs: DbSession, row: BriefingSession, token: str, secret: bytes, response_id: int) -> Response:
+    attendee = _attendee_of_locked(dbs, row, token)
+    response = dbs.get(Response, response_id)
+    if (
+        response is None
+        or response.session_id != row.id
+        or not (response.attendee_id == attendee.id or _is_author(response, token, secret))
+    ):
+        dbs.rollback()
+        raise SessionError("That response is not one of yours.")
+    return response
+
+
+def _kinds(findings: list[Finding]) -> str:
+    kinds: list[str] = []
+    for finding in findings:
+        if finding.kind not in kinds:
+            kinds.append(finding.kind)
+    return ",".join(kinds)
+
+
+__all__ = [
+    "NeedsCheck",
+    "NotJoined",
+    "SessionNotFound",
+    "WrongCode",
+    "add_own_response",
+    "attendee_in",
+    "edit_own_response",
+    "join_session",
+    "own_responses",
+    "stage_version",
+    "withdraw_own_response",
+]

@@ -1,0 +1,340 @@
+"""Attendees, from their own phones: /join (the code, and optionally who they are), then /take-part/<id>.
+
+No account: joining puts a secret token for that session in the phone's (signed, HttpOnly) cookie, and every
+request here must carry it, so an attendee sees only the session they joined.
+
+The attendee's page polls every two seconds with the "stage version" it shows (`?stage=N`): the step, the clock,
+the session's status and moderation. Other people's responses do not change it, so three hundred phones get a
+204 (one indexed query) while the room types, and a new page only when the facilitator moves on.
+
+Wrong join codes are counted (app/ratelimit.py, in the database, so every server process sees the same counts)
+per device, per network and per code typed; right ones never are, so a team joining from one office network is
+not slowed by its own successes.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from datetime import timedelta
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from .. import ratelimit
+from ..extensions import db
+from ..sessions import join as join_codes
+from ..sessions import participation
+from ..sessions.models import Attendee, BriefingSession
+from ..sessions.participation import NeedsCheck, NotJoined, WrongCode
+from ..sessions.privacy import nudge
+from ..sessions.service import SessionError, SessionNotFound, plan_of
+from . import is_htmx_fragment_request, now
+from .auth import form_expired
+from .run import PHASE_TEXT, timer_of
+
+bp = Blueprint("take_part", __name__)
+bp.register_error_handler(CSRFError, form_expired)
+
+JOINED = "joined"  # the cookie's map of session public id -> this phone's token
+MOST_JOINED = 5  # sessions a phone remembers; the oldest is forgotten first
+
+WINDOW = timedelta(minutes=10)
+
+
+@bp.after_request
+def never_store(response):
+    # The page shows what this person wrote: never kept by the browser's cache or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- joining --------------------------------------------------------------------------------------------------
+
+
+def _device() -> str:
+    """A random id for this browser, so one person's typing mistakes do not slow their colleagues down."""
+    if "device" not in session:
+        session["device"] = secrets.token_urlsafe(9)
+    return session["device"]
+
+
+def _join_limits(code_typed: str) -> list[ratelimit.Limit]:
+    address = request.remote_addr or "unknown"
+    code = join_codes.normalise(code_typed) or "".join(code_typed.split())[:20].upper()
+    return [
+        # One person (one browser) guessing.
+        ratelimit.Limit(f"join:client:{address}:{_device()}", 10, WINDOW),
+        # A script that drops its cookies: the whole network, generous enough for a team's typing mistakes.
+        ratelimit.Limit(f"join:network:{address}", 100, WINDOW),
+        # The same wrong code, again and again (from a stale poster, say).
+        ratelimit.Limit(f"join:code:{code}", 30, WINDOW),
+    ]
+
+
+def _tokens() -> dict:
+    return dict(session.get(JOINED) or {})
+
+
+def _token(public_id: str) -> str | None:
+    return _tokens().get(public_id)
+
+
+def _remember(public_id: str, token: str) -> None:
+    tokens = _tokens()
+    tokens.pop(public_id, None)
+    tokens[public_id] = token
+    session[JOINED] = dict(list(tokens.items())[-MOST_JOINED:])
+
+
+def _already_joined(code_typed: str) -> str | None:
+    """The public id of the open session with this code, when this phone has joined it already."""
+    code = join_codes.normalise(code_typed)
+    tokens = _tokens()
+    if not code or not tokens:
+        return None
+    public_id = db.session.execute(
+        select(BriefingSession.public_id).where(BriefingSession.join_code == code)
+    ).scalar_one_or_none()
+    return public_id if public_id in tokens else None
+
+
+@bp.get("/join")
+def join_form():
+    code = request.args.get("code", "")
+    _device()
+    joined = _already_joined(code)
+    if joined:
+        return redirect(url_for("take_part.page", public_id=joined), code=303)
+    return render_template("take_part/join.html", form={"code": join_codes.display(join_codes.normalise(code) or code)})
+
+
+@bp.post("/join")
+def join():
+    form = {name: request.form.get(name, "") for name in ("code", "name", "role", "organisation")}
+    limits = _join_limits(form["code"])
+    wait = ratelimit.retry_after(db.session, limits, now())
+    if wait:
+        minutes = math.ceil(wait / 60)
+        error = (
+            f"Too many wrong codes. Wait {minutes} minute{'s' if minutes != 1 else ''}, then try again. "
+            f"The code is on the facilitator's screen: {join_codes.LENGTH} letters and numbers."
+        )
+        page = render_template("take_part/join.html", form=form, error=error)
+        return page, 429, {"Retry-After": str(wait)}
+    joined = _already_joined(form["code"])
+    if joined:
+        return redirect(url_for("take_part.page", public_id=joined), code=303)
+    try:
+        row, token = participation.join_session(
+            db.session, form["code"], form["name"], form["role"], form["organisation"], now()
+        )
+    except WrongCode as error:
+        db.session.rollback()
+        ratelimit.record_failure(db.session, limits, now())
+        return render_template("take_part/join.html", form=form, error=str(error), code_error=True), 422
+    except SessionError as error:  # a name or role that is too long: not a guess, so not counted
+        db.session.rollback()
+        return render_template("take_part/join.html", form=form, error=str(error)), 422
+    _remember(row.public_id, token)
+    return redirect(url_for("take_part.page", public_id=row.public_id), code=303)
+
+
+# --- taking part --------------------------------------------------------------------------------------------
+
+
+def _not_joined():
+    target = url_for("take_part.join_form")
+    if request.headers.get("HX-Request") == "true":
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, code=303)
+
+
+def _unchanged(public_id: str, token: str | None, shown: int) -> bool | None:
+    """The one query of a poll: True when the page is up to date, None when this phone is not in the session."""
+    if not token:
+        return None
+    found = db.session.execute(
+        select(BriefingSession.stage_version)
+        .join(Attendee, Attendee.session_id == BriefingSession.id)
+        .where(BriefingSession.public_id == public_id, Attendee.token_hash == participation.token_hash(token))
+    ).scalar_one_or_none()
+    return None if found is None else found == shown
+
+
+def _secret() -> bytes:
+    return current_app.config["SECRET_KEY"].encode()
+
+
+def attendee_screen(row: BriefingSession, attendee: Attendee, token: str, **extra) -> dict:
+    """What the attendee's page shows: the facilitator's step and clock, and this person's own responses."""
+    at = now()
+    steps = plan_of(row).steps
+    mine = participation.own_responses(db.session, row, attendee, token, _secret())
+    context = {
+        "row": row,
+        "pid": row.public_id,
+        "title": row.plan["briefing"].get("title", row.title),
+        "index": row.step,
+        "count": len(steps),
+        "step": steps[row.step],
+        "steps": steps,
+        "timer": (timer := timer_of(row, at)),
+        "phase_text": PHASE_TEXT[timer.phase],
+        "ended": row.status == "ended",
+        "review_first": row.review_first,
+        "stage_version": row.stage_version,
+        "attendee": attendee,
+        "mine": mine,
+        "forms": {},
+        "keys": {},
+        "message": "",
+        "oob": False,
+        "work_step": None,
+        "new_key": participation.new_idempotency_key,
+    }
+    context.update(extra)
+    return context
+
+
+@bp.get("/take-part/<public_id>")
+def page(public_id: str):
+    token = _token(public_id)
+    stage = request.args.get("stage", "")
+    if is_htmx_fragment_request() and stage.isdigit():
+        unchanged = _unchanged(public_id, token, int(stage))
+        if unchanged is None:
+            return _not_joined()
+        if unchanged:
+            return "", 204
+    try:
+        row, attendee = participation.attendee_in(db.session, public_id, token)
+    except (NotJoined, SessionNotFound):
+        return _not_joined()
+    if is_htmx_fragment_request():
+        shown_step = request.args.get("step", "")
+        moved = shown_step != str(row.step)
+        message = ""
+        if moved and row.status == "running":
+            message = f"The facilitator moved to step {row.step + 1}: {row.plan['steps'][row.step]['title']}"
+        elif row.status == "ended":
+            message = "The session has ended. Thank you for taking part."
+        context = attendee_screen(row, attendee, token, message=message, step_work=moved or row.status == "ended")
+        return render_template("take_part/_update.html", **context)
+    return render_template("take_part/page.html", **attendee_screen(row, attendee, token))
+
+
+def _form_int(name: str) -> int:
+    value = (request.form.get(name) or "").strip()
+    return int(value) if value.isdigit() else -1
+
+
+@bp.post("/take-part/<public_id>/responses")
+def add_response(public_id: str):
+    token = _token(public_id)
+    step, question = _form_int("step"), _form_int("question")
+    fid = f"reflect-{step}-{question}"
+    typed = {
+        "text": request.form.get("text", ""),
+        "anonymous": request.form.get("anonymous") == "yes",
+        "key": request.form.get("idempotency_key", ""),
+    }
+    try:
+        result = participation.add_own_response(
+            db.session,
+            public_id,
+            token,
+            _secret(),
+            step=step,
+            question=question,
+            text_typed=typed["text"],
+            anonymous=typed["anonymous"],
+            idempotency_key=typed["key"],
+            confirmed=request.form.get("confirmed") == "yes",
+            now=now(),
+        )
+    except (NotJoined, SessionNotFound):
+        db.session.rollback()
+        return _not_joined()
+    except SessionError as error:
+        db.session.rollback()
+        return _answer(public_id, token, fid, step, {**typed, "error": str(error)}, status=422)
+    if isinstance(result, NeedsCheck):
+        state = {**typed, "text": result.text, "check": nudge(result.findings), "findings": result.findings}
+        return _answer(public_id, token, fid, step, state, status=200)
+    sent = "Sent. It is on the screen now." if not result.pending else "Sent. It will be on the screen once the facilitator approves it."
+    return _answer(public_id, token, fid, step, {"sent": sent}, status=200, changed=True)
+
+
+def _answer(public_id: str, token: str | None, fid: str, step: int, state: dict, *, status: int, changed=False):
+    """Answer a form: with htmx, the form (fresh, or with what was typed) and this person's responses; without
+    JavaScript, the whole page (post/redirect/get after a change, so a reload never sends it twice)."""
+    if changed and not is_htmx_fragment_request():
+        return redirect(url_for("take_part.page", public_id=public_id, sent=1) + f"#{fid}", code=303)
+    try:
+        row, attendee = participation.attendee_in(db.session, public_id, token)
+    except (NotJoined, SessionNotFound):
+        return _not_joined()
+    steps = row.plan["steps"]
+    work_step = step if 0 <= step < len(steps) and steps[step]["collects_responses"] else None
+    context = attendee_screen(row, attendee, token, forms={fid: state}, work_step=work_step)
+    if is_htmx_fragment_request():
+        return render_template("take_part/_form_update.html", **context, fid=fid), status
+    return render_template("take_part/page.html", **context), status
+
+
+def _own_change(public_id: str, response_id: int, change, done: str):
+    token = _token(public_id)
+    try:
+        result = change(token)
+    except (NotJoined, SessionNotFound):
+        db.session.rollback()
+        return _not_joined()
+    except SessionError as error:
+        db.session.rollback()
+        state = {"error": str(error), "text": request.form.get("text", "")}
+        return _own_answer(public_id, token, {f"own-{response_id}": state}, "", 422)
+    if isinstance(result, NeedsCheck):
+        state = {"text": result.text, "check": nudge(result.findings)}
+        return _own_answer(public_id, token, {f"own-{response_id}": state}, "", 200)
+    if not is_htmx_fragment_request():
+        return redirect(url_for("take_part.page", public_id=public_id) + "#own-responses", code=303)
+    return _own_answer(public_id, token, {}, done, 200)
+
+
+def _own_answer(public_id: str, token: str | None, forms: dict, message: str, status: int):
+    try:
+        row, attendee = participation.attendee_in(db.session, public_id, token)
+    except (NotJoined, SessionNotFound):
+        return _not_joined()
+    context = attendee_screen(row, attendee, token, forms=forms, message=message)
+    if is_htmx_fragment_request():
+        return render_template("take_part/_own_update.html", **context), status
+    return render_template("take_part/page.html", **context), status
+
+
+@bp.post("/take-part/<public_id>/responses/<int:response_id>/edit")
+def edit_response(public_id: str, response_id: int):
+    def change(token):
+        return participation.edit_own_response(
+            db.session,
+            public_id,
+            token,
+            _secret(),
+            response_id,
+            request.form.get("text", ""),
+            confirmed=request.form.get("confirmed") == "yes",
+            now=now(),
+        )
+
+    return _own_change(public_id, response_id, change, "Your change is saved.")
+
+
+@bp.post("/take-part/<public_id>/responses/<int:response_id>/withdraw")
+def withdraw_response(public_id: str, response_id: int):
+    def change(token):
+        participation.withdraw_own_response(db.session, public_id, token, _secret(), response_id)
+
+    return _own_change(public_id, response_id, change, "Your response is withdrawn: it is gone from the screen and the record.")
