@@ -6,12 +6,17 @@ carries the token a page gave, as a browser's would.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
+from app import create_app, ratelimit
 from app.extensions import db
+from app.ratelimit import FailedAttempt
 from app.sessions.models import Facilitator
+from app.web import auth
 
 PASSWORD = "correct horse battery"
 
@@ -250,3 +255,181 @@ def test_the_login_page_has_no_inline_script_or_style(client):
     assert soup.find("style") is None
     assert soup.find(attrs={"style": True}) is None
     assert not soup.find_all(lambda tag: any(name.startswith("on") for name in tag.attrs))
+
+
+# --- slowing down password guessing --------------------------------------------------------------------------
+
+
+def wrong_guesses(client, times: int, name: str = "alice") -> None:
+    for _ in range(times):
+        assert sign_in(client, name, "not the password").status_code == 200
+
+
+def from_address(app, address: str):
+    """A test client whose requests come from `address`, as another device would."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def age_every_failure(app, by: timedelta) -> None:
+    """Move every counted failure `by` into the past, as if that much time had gone by."""
+    with app.app_context():
+        for row in db.session.execute(select(FailedAttempt)).scalars():
+            row.at -= by
+        db.session.commit()
+
+
+def test_after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while(client, alice):
+    wrong_guesses(client, 5)
+
+    response = sign_in(client, "alice", PASSWORD)
+
+    assert response.status_code == 429
+    assert 9 * 60 < int(response.headers["Retry-After"]) <= 10 * 60
+    soup = soup_of(response)
+    assert soup.find(attrs={"role": "alert"}).get_text(" ", strip=True).endswith(
+        "Too many wrong passwords from this device for this account. Wait 10 minutes, then try again."
+    )
+    assert soup.find("input", id="login-name")["value"] == "alice"
+    assert not soup.find("input", id="login-password").get("value")
+    assert PASSWORD not in response.get_data(as_text=True)
+    assert client.get("/sessions").status_code == 302
+
+
+def test_the_message_says_how_many_minutes_are_left_rounded_up(app, client, alice):
+    wrong_guesses(client, 5)
+    age_every_failure(app, timedelta(minutes=6, seconds=30))
+
+    response = sign_in(client)
+
+    assert response.status_code == 429
+    assert 3 * 60 < int(response.headers["Retry-After"]) <= 3 * 60 + 30
+    assert "Wait 4 minutes, then try again." in soup_of(response).find(attrs={"role": "alert"}).get_text()
+
+    age_every_failure(app, timedelta(minutes=3))
+    assert "Wait 1 minute, then try again." in soup_of(sign_in(client)).find(attrs={"role": "alert"}).get_text()
+
+
+def test_while_blocked_the_password_is_not_even_checked(client, alice, monkeypatch):
+    wrong_guesses(client, 5)
+    checked = []
+    monkeypatch.setattr(Facilitator, "check_password", lambda self, password: checked.append(password) or True)
+    monkeypatch.setattr(auth, "_spend_a_password_check", lambda password: checked.append(password))
+
+    assert sign_in(client, "alice", PASSWORD).status_code == 429
+    assert sign_in(client, "alice", "another guess").status_code == 429
+    assert checked == []
+
+
+def test_blocked_tries_do_not_make_the_wait_longer(app, client, alice):
+    wrong_guesses(client, 5)
+    age_every_failure(app, timedelta(minutes=9))
+    for _ in range(3):
+        assert sign_in(client, "alice", "still guessing").status_code == 429
+
+    age_every_failure(app, timedelta(minutes=1))
+
+    assert sign_in(client).status_code == 303
+
+
+def test_signing_in_works_again_once_the_ten_minutes_have_passed(app, client, alice):
+    wrong_guesses(client, 5)
+    assert sign_in(client).status_code == 429
+
+    age_every_failure(app, timedelta(minutes=10))
+
+    assert sign_in(client).status_code == 303
+    assert client.get("/sessions").status_code == 200
+
+
+def test_the_block_is_for_that_account_only_so_another_account_on_the_same_device_still_signs_in(app, client, alice):
+    create_facilitator(app, "bob", "bobs own password")
+    wrong_guesses(client, 5)
+
+    assert sign_in(client, "bob", "bobs own password").status_code == 303
+
+
+def test_the_block_is_for_that_device_only_so_the_account_still_signs_in_from_elsewhere(app, alice):
+    guesser = from_address(app, "198.51.100.66")
+    wrong_guesses(guesser, 5)
+    assert sign_in(guesser).status_code == 429
+
+    assert sign_in(from_address(app, "192.0.2.10")).status_code == 303
+
+
+def test_an_ipv6_guesser_cannot_dodge_the_block_by_changing_address_within_its_network(app, alice):
+    wrong_guesses(from_address(app, "2001:db8:1:2::1"), 5)
+
+    assert sign_in(from_address(app, "2001:db8:1:2:ffff::9")).status_code == 429
+    assert sign_in(from_address(app, "2001:db8:1:3::1")).status_code == 303
+
+
+def test_names_count_whatever_their_case_and_whether_or_not_they_exist(client, alice):
+    wrong_guesses(client, 3, "Alice")
+    wrong_guesses(client, 2, "ALICE")
+    assert sign_in(client, "alice", PASSWORD).status_code == 429
+
+    wrong_guesses(client, 5, "nobody-of-that-name")
+    assert sign_in(client, "nobody-of-that-name", "anything").status_code == 429
+
+
+def test_many_wrong_passwords_from_one_network_block_every_account_from_it(app, client, alice):
+    now = datetime.now(timezone.utc)
+    with app.app_context():
+        for n in range(auth.NETWORK_LIMIT):
+            ratelimit.record_failure(db.session, auth.login_limits("127.0.0.1", f"name-{n}"), now)
+
+    response = sign_in(client)
+
+    assert response.status_code == 429
+    assert "Too many wrong passwords from this network. Wait 10 minutes" in soup_of(response).get_text()
+    assert sign_in(from_address(app, "192.0.2.10")).status_code == 303
+
+
+def test_a_right_password_under_the_limit_signs_in_and_forgives_the_typos_before_it(client, alice):
+    wrong_guesses(client, 4)
+    assert sign_in(client).status_code == 303
+    sign_out(client)
+
+    wrong_guesses(client, 4)
+    assert sign_in(client).status_code == 303
+
+
+def test_successful_sign_ins_never_count(app, client, alice):
+    for _ in range(auth.ACCOUNT_LIMIT + 2):
+        assert sign_in(client).status_code == 303
+        sign_out(client)
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(FailedAttempt)) == 0
+
+
+def test_two_servers_on_one_database_share_the_count_of_wrong_passwords(app, alice, tmp_path):
+    other_server = create_app(
+        {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "BRIEFINGS_DIR")},
+        instance_path=tmp_path / "other-server",
+    )
+    wrong_guesses(app.test_client(), 3)
+    wrong_guesses(other_server.test_client(), 2)
+
+    assert sign_in(app.test_client()).status_code == 429
+    assert sign_in(other_server.test_client()).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "address, same_as",
+    [("::ffff:192.0.2.1", "192.0.2.1"), ("2001:db8::1", "2001:db8::abcd"), ("fe80::1%eth0", "fe80::2")],
+)
+def test_one_device_seen_under_two_spellings_of_its_address_is_counted_once(address, same_as):
+    assert auth.login_limits(address, "alice") == auth.login_limits(same_as, "alice")
+
+
+@pytest.mark.parametrize("address", ["unknown", "not an address " * 40, ""])
+def test_any_address_the_server_reports_gives_limits_that_can_be_stored(address):
+    assert all(len(limit.key) <= 200 for limit in auth.login_limits(address, "x" * 5000))
+
+
+def test_a_request_without_an_address_still_has_a_client_address(app):
+    with app.test_request_context("/login", environ_base={"REMOTE_ADDR": None}):
+        assert auth.client_address() == "unknown"

@@ -326,7 +326,8 @@ def test_hostile_text_is_shown_escaped_on_the_console_and_the_presenter(app, cli
     for path in (console_url(session_id), present_url(session_id)):
         html = client.get(path).get_data(as_text=True)
         soup = BeautifulSoup(html, "html.parser")
-        assert soup.find("img") is None, path
+        # The only images are the join QR code, served by the app itself.
+        assert [img["src"] for img in soup.find_all("img")] == [f"/sessions/{session_id}/join-qr.svg"], path
         assert [s for s in soup.find_all("script") if not s.get("src")] == [], path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
         assert HOSTILE in soup.get_text(), path
@@ -347,16 +348,16 @@ def test_editing_removing_and_restoring_a_response(app, client, session_id):
     assert soup.find("textarea", id=f"edit-{response_id}-text").get_text() == "y" * 2001
     assert "too long" in words(soup.find(id=f"edit-{response_id}-error"))
 
-    removed = soup_of(post(client, session_id, f"responses/{response_id}/remove", htmx=True))
-    item = removed.find(id=f"response-{response_id}")
-    assert "run-response--removed" in item["class"]
-    assert words(item.find(class_="run-response__flag")) == "Removed from the screens"
-    assert words(item.find("button")) == "Undo remove of response 1"
-    assert words(removed.find(id="run-announcer")).startswith("Response removed from the screens")
+    hidden = soup_of(post(client, session_id, f"responses/{response_id}/hide", htmx=True))
+    item = hidden.find(id=f"response-{response_id}")
+    assert "run-response--hidden" in item["class"]
+    assert words(item.find(class_="run-response__flag")) == "Hidden from the screens"
+    assert words(item.find("button")) == "Show response 1 again"
+    assert words(hidden.find(id="run-announcer")).startswith("Response hidden from the screens")
     assert "Right words" not in words(soup_of(client.get(present_url(session_id))).find(id="stage"))
 
-    restored = soup_of(post(client, session_id, f"responses/{response_id}/restore", htmx=True))
-    assert "run-response--removed" not in restored.find(id=f"response-{response_id}")["class"]
+    restored = soup_of(post(client, session_id, f"responses/{response_id}/show", htmx=True))
+    assert "run-response--hidden" not in restored.find(id=f"response-{response_id}")["class"]
     assert "Right words" in words(soup_of(client.get(present_url(session_id))).find(id="stage"))
 
 
@@ -541,7 +542,9 @@ def test_a_poll_is_204_while_nothing_changed_and_the_fragment_once_something_did
     soup = soup_of(changed)
     root = soup.find(id="run-status" if screen == "console" else "stage")
     assert int(root["data-version"]) == version + 1
-    assert root["hx-trigger"] == "every 1s" and root["hx-swap"] == "outerHTML" and root["hx-target"] == "this"
+    # The presenter asks twice a second, so a response is on the projector within a second of being sent.
+    interval = "every 1s" if screen == "console" else "every 500ms"
+    assert root["hx-trigger"] == interval and root["hx-swap"] == "outerHTML" and root["hx-target"] == "this"
     assert '"version": %d' % (version + 1) in root["hx-vals"]
     assert soup.find("html") is None  # a fragment, not a page
     if screen == "console":
@@ -580,7 +583,7 @@ def test_the_presenter_shows_the_steps_content_the_clocks_and_the_keys(app, clie
     go_to(app, session_id, REFLECTION)
     in_app(app, service.add_response, session_id, REFLECTION, 1, "Shown on the projector", now())
     removed = in_app(app, service.add_response, session_id, REFLECTION, 1, "Hidden from the projector", now())
-    in_app(app, service.set_response_removed, session_id, removed, True, now())
+    in_app(app, service.set_response_hidden, session_id, removed, True, now())
     stage = soup_of(client.get(present_url(session_id))).find(id="stage")
     questions = stage.select(".stage-question")
     assert len(questions) == 5

@@ -82,13 +82,13 @@ def test_scribed_responses_are_kept_per_question_and_a_removed_one_stays_in_the_
     kept = service.add_response(db.session, row.public_id, alice, step, 0, "  We rely on phone calls too much ", at(300))
     gone = service.add_response(db.session, row.public_id, alice, step, 1, "Wrong question", at(301))
     service.edit_response(db.session, row.public_id, alice, kept.id, "We rely on phone calls", at(302))
-    service.set_response_removed(db.session, row.public_id, alice, gone.id, True, at(303))
+    service.set_response_hidden(db.session, row.public_id, alice, gone.id, True, at(303))
 
     record = record_of(service.find_session(db.session, row.public_id), at(310))
     questions = record.steps[step].questions
     assert [r.text for r in questions[0].shown_responses] == ["We rely on phone calls"]
     assert questions[1].shown_responses == []
-    assert [(r.text, r.removed) for r in questions[1].responses] == [("Wrong question", True)]
+    assert [(r.text, r.hidden) for r in questions[1].responses] == [("Wrong question", True)]
 
 
 @pytest.mark.parametrize(

@@ -224,7 +224,7 @@ def filled(app, alice):
     in_app(app, service.add_response, public_id, step, 0, "We rely on phone calls\nand never visit", at(100))
     in_app(app, service.add_response, public_id, step, 0, HOSTILE, at(110))
     wrong = in_app(app, service.add_response, public_id, step, 1, "Said about the wrong family", at(120))
-    in_app(app, service.set_response_removed, public_id, wrong, True, at(121))
+    in_app(app, service.set_response_hidden, public_id, wrong, True, at(121))
     in_app(app, service.add_action, public_id, "Review our neglect toolkit use", "Sam Patel", "2027-01-31", at(200))
     in_app(app, service.add_action, public_id, "Share the briefing", "", "", at(210))
     in_app(app, service.move, public_id, step, step + 1, at(260))
@@ -280,9 +280,9 @@ def test_the_summary_shows_every_question_with_its_source_and_its_responses(clie
         "We rely on phone calls and never visit", HOSTILE,
     ]
     assert "No responses recorded." in words(second)
-    removed = second.find("ul", attrs={"aria-label": "Removed responses"})
-    assert [words(li) for li in removed.find_all("li")] == ["Removed Said about the wrong family"]
-    assert "Removed from the screens" in words(second)
+    hidden = second.find("ul", attrs={"aria-label": "Hidden responses"})
+    assert [words(li) for li in hidden.find_all("li")] == ["Hidden Said about the wrong family"]
+    assert "Hidden from the screens" in words(second)
 
 
 def test_template_questions_are_labelled_as_standard_team_questions(app, client, alice):
@@ -369,7 +369,7 @@ def test_the_delete_page_says_what_will_be_deleted_and_asks_first(client, filled
     assert words(soup.find("h1")) == "Delete this session?"
     facts = words(soup.find("dl"))
     assert "Briefing Child 3" in facts and "25 November 2026 at 10:00" in facts
-    assert "3 responses (1 of them removed from the screens)" in facts
+    assert "3 responses (1 of them hidden from the screens)" in facts
     assert "2 actions" in facts and "2 names in the attendance register" in facts
     form = soup.find("form", attrs={"action": f"/sessions/{filled}/delete"})
     assert form["method"] == "post"

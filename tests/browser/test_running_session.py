@@ -261,10 +261,10 @@ def test_a_facilitator_runs_a_whole_session_from_the_console_and_the_presenter(o
     assert_accessible(console)
     assert_accessible(presenter)
 
-    console.get_by_role("button", name="Remove response 2").click()
-    expect(console.locator(".run-response--removed")).to_contain_text("Removed from the screens")
+    console.get_by_role("button", name="Hide response 2").click()
+    expect(console.locator(".run-response--hidden")).to_contain_text("Hidden from the screens")
     expect(responses.get_by_role("listitem")).to_have_text(["We rely on phone calls"], timeout=2_500)
-    expect(console.get_by_role("button", name="Undo remove of response 2")).to_be_focused()
+    expect(console.get_by_role("button", name="Show response 2 again")).to_be_focused()
     assert_accessible(console)
 
     # An empty response is refused next to its form.

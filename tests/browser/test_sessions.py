@@ -50,7 +50,7 @@ def add_to_session(server, public_id: str) -> None:
         step = next(index for index, planned in enumerate(row.plan["steps"]) if planned["collects_responses"])
         service.add_response(db.session, public_id, facilitator, step, 0, "We rely on phone calls", now)
         removed = service.add_response(db.session, public_id, facilitator, step, 0, "Named the family", now)
-        service.set_response_removed(db.session, public_id, facilitator, removed.id, True, now)
+        service.set_response_hidden(db.session, public_id, facilitator, removed.id, True, now)
         service.add_action(db.session, public_id, facilitator, "Book a home visit audit", "Jo", "2027-01-31", now)
         service.add_attendee(db.session, public_id, facilitator, "Jo Bloggs", "Social worker", "Early Help", now)
 
@@ -113,7 +113,7 @@ def test_a_facilitator_signs_in_starts_a_session_reads_its_summary_and_deletes_i
     expect(page).to_have_url(re.compile(rf"/sessions/{public_id}/delete$"))
     assert_accessible(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Delete this session?")
-    expect(page.get_by_role("main")).to_contain_text("2 responses (1 of them removed from the screens)")
+    expect(page.get_by_role("main")).to_contain_text("2 responses (1 of them hidden from the screens)")
     page.get_by_role("button", name="Delete the session").click()
 
     expect(page).to_have_url(re.compile(r"/sessions$"))
