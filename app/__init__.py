@@ -31,6 +31,11 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(Config(app.instance_path).as_dict())
     app.config.update(config or {})
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

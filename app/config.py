@@ -54,6 +54,10 @@ class Config:
         self.SESSION_TEMPLATES_DIR = _folder(environ, "SESSION_TEMPLATES_DIR", PROJECT_ROOT / "session_templates")
         self.EXPORTS_DIR = _folder(environ, "EXPORTS_DIR", PROJECT_ROOT / "exports")
         self.PUBLIC_URL = environ.get("PUBLIC_URL", "")
+        # How many reverse proxies (nginx, Caddy) stand in front of the app and add X-Forwarded-For. Without this
+        # behind a proxy every visitor has the proxy's address, and the per-client limits on wrong passwords and
+        # join codes would count everyone together. Leave 0 when gunicorn faces the network itself.
+        self.PROXY_HOPS = int(environ.get("PROXY_HOPS", "0") or 0)
         # CSRF tokens last as long as the signed-in session, so a console left open in a meeting still works.
         self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True

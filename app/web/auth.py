@@ -77,7 +77,7 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _address_key(address: str) -> str:
+def address_key(address: str) -> str:
     """The part of an address that names one client: all of an IPv4 address, the /64 network of an IPv6 one.
 
     One IPv6 household or phone is given a whole /64 and can use any address in it, as an IPv4 household uses
@@ -96,7 +96,7 @@ def _address_key(address: str) -> str:
 
 def login_limits(address: str, name: str) -> tuple[Limit, Limit]:
     """The limits a sign-in from `address` as `name` counts against: (this address and name, this address)."""
-    client = _address_key(address)
+    client = address_key(address)
     # Any name counts, known or not (the limit must not tell which exist); hashed, since a name field sometimes
     # receives a password by mistake, and any length fits the key.
     name_digest = hashlib.sha256(name.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]

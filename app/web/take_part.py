@@ -31,7 +31,7 @@ from ..sessions.participation import NeedsCheck, NotJoined, WrongCode
 from ..sessions.privacy import nudge
 from ..sessions.service import SessionError, SessionNotFound, plan_of
 from . import is_htmx_fragment_request, now
-from .auth import form_expired
+from .auth import address_key, client_address, form_expired
 from .run import PHASE_TEXT, timer_of
 
 bp = Blueprint("take_part", __name__)
@@ -62,7 +62,7 @@ def _device() -> str:
 
 
 def _join_limits(code_typed: str) -> list[ratelimit.Limit]:
-    address = request.remote_addr or "unknown"
+    address = address_key(client_address())
     code = join_codes.normalise(code_typed) or "".join(code_typed.split())[:20].upper()
     return [
         # One person (one browser) guessing.

@@ -1,0 +1,352 @@
+"""Attendees taking part through the use cases: joining, idempotent submission, anonymity, the privacy nudge,
+and the facilitator's moderation (review before showing, hide, redact). Real database, `now` passed in."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from flask import current_app
+from sqlalchemy import func, select, text
+
+from app import get_library
+from app.extensions import db
+from app.sessions import join, participation, service
+from app.sessions.models import Attendee, Facilitator, Response
+from app.sessions.participation import NeedsCheck, NotJoined, WrongCode
+from app.sessions.record import record_of
+from app.sessions.service import SessionError
+from app.sessions.templates import load_templates
+
+from .support import make_app
+
+T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+SECRET = b"test-secret-key"
+REFLECTION = 3  # 'seven-minute' on 'wigan-child-3': the step that collects responses
+
+
+def at(seconds: float) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def alice(app):
+    facilitator = Facilitator(name="alice")
+    facilitator.set_password("correct horse battery")
+    db.session.add(facilitator)
+    db.session.commit()
+    return facilitator
+
+
+@pytest.fixture
+def running(alice):
+    """A session on its reflection step."""
+    briefing = get_library().get("wigan-child-3")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    row = service.start_session(db.session, alice, briefing, template, "Early Help East", at(0))
+    service.move(db.session, row.public_id, alice, 0, REFLECTION, at(5))
+    return row
+
+
+def joined(row, name="", role="", organisation="", seconds=10):
+    found, token = participation.join_session(db.session, row.join_code, name, role, organisation, at(seconds))
+    return token
+
+
+def send(row, token, words, *, anonymous=False, key=None, confirmed=False, question=0, seconds=20):
+    return participation.add_own_response(
+        db.session,
+        row.public_id,
+        token,
+        SECRET,
+        step=REFLECTION,
+        question=question,
+        text_typed=words,
+        anonymous=anonymous,
+        idempotency_key=key or participation.new_idempotency_key(),
+        confirmed=confirmed,
+        now=at(seconds),
+    )
+
+
+def responses_in_database() -> int:
+    return db.session.execute(select(func.count()).select_from(Response)).scalar_one()
+
+
+# --- joining -------------------------------------------------------------------------------------------------
+
+
+def test_a_new_session_has_a_join_code_of_at_least_forty_bits_that_dies_when_it_ends(running, alice):
+    code = running.join_code
+    assert len(code) == join.LENGTH and set(code) <= set(join.ALPHABET) and join.BITS >= 40
+    participation.join_session(db.session, code.lower(), "", "", "", at(10))  # any case works
+
+    service.end_session(db.session, running.public_id, alice, at(60))
+    assert service.find_session(db.session, running.public_id).join_code is None
+    with pytest.raises(WrongCode, match="No session is open with that code"):
+        participation.join_session(db.session, code, "", "", "", at(70))
+
+
+def test_codes_are_typed_any_way_people_type_them_and_nonsense_is_refused_with_how_a_code_looks(running):
+    shown = join.display(running.join_code).lower().replace("-", " ")
+    participation.join_session(db.session, f"  {shown} ", "Bea", "", "", at(10))
+    with pytest.raises(WrongCode, match="A join code has 9 letters and numbers"):
+        participation.join_session(db.session, "1234", "", "", "", at(10))
+
+
+def test_a_named_attendee_is_in_the_register_and_an_anonymous_one_is_only_counted(running):
+    joined(running, "Bea Jones", "Health visitor", "0-19 service")
+    joined(running)
+    record = record_of(service.find_session(db.session, running.public_id), at(30))
+    assert [(a.name, a.role, a.organisation) for a in record.attendees] == [
+        ("Bea Jones", "Health visitor", "0-19 service")
+    ]
+    assert record.joined == 2 and record.anonymous_joined == 1 and record.attendance == 2
+
+
+def test_the_database_keeps_only_a_hash_of_the_attendees_token(running):
+    token = joined(running, "Bea")
+    stored = db.session.execute(select(Attendee.token_hash)).scalar_one()
+    assert stored != token and token not in stored
+    assert participation.attendee_in(db.session, running.public_id, token)[1].name == "Bea"
+    with pytest.raises(NotJoined):
+        participation.attendee_in(db.session, running.public_id, "a-token-nobody-was-given")
+
+
+def test_an_attendee_sees_only_the_session_they_joined(running, alice):
+    token = joined(running, "Bea")
+    briefing = get_library().get("wigan-child-3")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    other = service.start_session(db.session, alice, briefing, template, "Another team", at(1))
+    with pytest.raises(NotJoined):
+        participation.attendee_in(db.session, other.public_id, token)
+    with pytest.raises(NotJoined):
+        send(other, token, "Sent to the wrong session")
+
+
+# --- submitting ---------------------------------------------------------------------------------------------
+
+
+def test_the_same_submission_sent_twice_is_stored_once(running):
+    token = joined(running, "Bea")
+    key = participation.new_idempotency_key()
+    first = send(running, token, "Ask the school what they saw", key=key)
+    again = send(running, token, "Ask the school what they saw", key=key, seconds=21)
+    assert again.id == first.id
+    assert responses_in_database() == 1
+    assert service.find_session(db.session, running.public_id).version == first.session.version
+
+
+def test_concurrent_retries_of_one_submission_store_it_once(app, running):
+    token = joined(running, "Bea")
+    key = participation.new_idempotency_key()
+    ids, errors = [], []
+
+    def retry():
+        with app.app_context():
+            try:
+                ids.append(send(running, token, "Sent from a flaky connection", key=key).id)
+            except Exception as error:  # noqa: BLE001 — any failure is the test's business
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=retry) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and len(set(ids)) == 1
+    assert responses_in_database() == 1
+
+
+def test_someone_elses_idempotency_key_does_not_reveal_or_return_their_response(running):
+    key = participation.new_idempotency_key()
+    send(running, joined(running, "Bea"), "Bea's words", key=key)
+    with pytest.raises(SessionError, match="out of date"):
+        send(running, joined(running, "Cal"), "Cal's words", key=key)
+    assert responses_in_database() == 1
+
+
+def test_a_form_without_a_proper_idempotency_key_is_refused(running):
+    with pytest.raises(SessionError, match="reload the page"):
+        send(running, joined(running), "Words", key="short")
+
+
+def test_responses_are_refused_once_the_session_has_ended(running, alice):
+    token = joined(running, "Bea")
+    service.end_session(db.session, running.public_id, alice, at(60))
+    with pytest.raises(SessionError, match="has ended"):
+        send(running, token, "Too late", seconds=61)
+
+
+def test_empty_and_over_long_responses_are_refused_with_the_reason(running):
+    token = joined(running, "Bea")
+    with pytest.raises(SessionError, match="empty"):
+        send(running, token, "   ")
+    with pytest.raises(SessionError, match="2,001 characters; the limit is 2,000"):
+        send(running, token, "x" * 2001)
+    assert responses_in_database() == 0
+
+
+# --- anonymity ---------------------------------------------------------------------------------------------
+
+
+def test_an_anonymous_response_is_linked_to_nobody_in_the_database(running):
+    token = joined(running, "Bea Jones", "Health visitor")
+    named = send(running, token, "Said with my name")
+    anonymous = send(running, token, "Said without it", anonymous=True)
+    assert named.attendee_id is not None
+    assert anonymous.attendee_id is None
+    # Nothing stored ties the anonymous one to Bea: not her row's id, not her token's hash, not her other
+    # response's author key.
+    bea = db.session.execute(select(Attendee)).scalar_one()
+    row = db.session.execute(text("SELECT * FROM responses WHERE id = :id"), {"id": anonymous.id}).mappings().one()
+    stored = {str(value) for value in row.values()}
+    assert bea.token_hash not in stored and named.author_key not in stored and "Bea Jones" not in stored
+
+
+def test_the_author_alone_finds_their_anonymous_response(running):
+    bea, cal = joined(running, "Bea"), joined(running, "Cal")
+    mine = send(running, bea, "Bea, anonymously", anonymous=True)
+    send(running, cal, "Cal, anonymously", anonymous=True)
+    session_row = service.find_session(db.session, running.public_id)
+    bea_row = participation.attendee_in(db.session, running.public_id, bea)[1]
+    cal_row = participation.attendee_in(db.session, running.public_id, cal)[1]
+    assert [r.id for r in participation.own_responses(db.session, session_row, bea_row, bea, SECRET)] == [mine.id]
+    assert [r.text for r in participation.own_responses(db.session, session_row, cal_row, cal, SECRET)] == [
+        "Cal, anonymously"
+    ]
+    with pytest.raises(SessionError, match="not one of yours"):
+        participation.withdraw_own_response(db.session, running.public_id, cal, SECRET, mine.id)
+
+
+def test_the_record_names_only_named_responses_and_orders_both_kinds_by_when_they_were_shown(running):
+    token = joined(running, "Bea Jones", "Health visitor")
+    send(running, token, "First, named", seconds=20)
+    send(running, token, "Second, anonymous", anonymous=True, seconds=21)
+    send(running, token, "Third, named", seconds=22)
+    record = record_of(service.find_session(db.session, running.public_id), at(30))
+    listed = record.steps[REFLECTION].questions[0].responses
+    assert [(r.text, r.author, r.anonymous) for r in listed] == [
+        ("First, named", "Bea Jones", False),
+        ("Second, anonymous", "", True),
+        ("Third, named", "Bea Jones", False),
+    ]
+    assert listed[1].author_details == ""
+
+
+# --- the privacy nudge -------------------------------------------------------------------------------------
+
+
+def test_a_response_that_looks_like_personal_data_is_held_back_until_its_author_confirms(running):
+    token = joined(running, "Bea")
+    key = participation.new_idempotency_key()
+    held = send(running, token, "Ring mum on 07700 900123", key=key)
+    assert isinstance(held, NeedsCheck)
+    assert [f.kind for f in held.findings] == ["phone"]
+    assert responses_in_database() == 0
+
+    stored = send(running, token, "Ring mum on 07700 900123", key=key, confirmed=True)
+    assert stored.text == "Ring mum on 07700 900123" and stored.flagged == "phone"
+    assert responses_in_database() == 1
+
+
+def test_an_edit_that_adds_personal_data_is_held_back_too(running):
+    token = joined(running, "Bea")
+    sent = send(running, token, "Visit sooner")
+    held = participation.edit_own_response(
+        db.session, running.public_id, token, SECRET, sent.id, "Visit sooner, she lives at M1 1AE", confirmed=False, now=at(30)
+    )
+    assert isinstance(held, NeedsCheck) and [f.kind for f in held.findings] == ["postcode"]
+    assert db.session.get(Response, sent.id).text == "Visit sooner"
+
+
+def test_an_author_can_edit_and_withdraw_their_own_response(running):
+    token = joined(running, "Bea")
+    sent = send(running, token, "Visit soner")
+    participation.edit_own_response(
+        db.session, running.public_id, token, SECRET, sent.id, "Visit sooner", confirmed=False, now=at(30)
+    )
+    assert db.session.get(Response, sent.id).text == "Visit sooner"
+    participation.withdraw_own_response(db.session, running.public_id, token, SECRET, sent.id)
+    assert responses_in_database() == 0
+
+
+# --- moderation --------------------------------------------------------------------------------------------
+
+
+def shown_texts(row) -> list[str]:
+    record = record_of(service.find_session(db.session, row.public_id), at(100))
+    return [r.text for r in record.steps[REFLECTION].questions[0].shown_responses]
+
+
+def test_in_review_mode_responses_wait_until_approved_and_then_show_in_the_order_approved(running, alice):
+    service.set_review_first(db.session, running.public_id, alice, True)
+    token = joined(running, "Bea")
+    first = send(running, token, "Waits first", seconds=20)
+    second = send(running, token, "Waits second", seconds=21)
+    assert first.pending and shown_texts(running) == []
+
+    service.approve_response(db.session, running.public_id, alice, second.id, at(40))
+    service.approve_response(db.session, running.public_id, alice, first.id, at(41))
+    assert shown_texts(running) == ["Waits second", "Waits first"]
+
+
+def test_approving_all_shows_every_waiting_response_in_the_order_they_arrived(running, alice):
+    service.set_review_first(db.session, running.public_id, alice, True)
+    token = joined(running)
+    for n, words in enumerate(["One", "Two", "Three"]):
+        send(running, token, words, anonymous=True, seconds=20 + n)
+    assert service.approve_all(db.session, running.public_id, alice, at(50)) == 3
+    assert shown_texts(running) == ["One", "Two", "Three"]
+
+
+def test_an_edit_in_review_mode_waits_for_approval_again(running, alice):
+    service.set_review_first(db.session, running.public_id, alice, True)
+    token = joined(running, "Bea")
+    sent = send(running, token, "Before")
+    service.approve_response(db.session, running.public_id, alice, sent.id, at(30))
+    participation.edit_own_response(db.session, running.public_id, token, SECRET, sent.id, "After", confirmed=False, now=at(31))
+    assert shown_texts(running) == []
+
+
+def test_a_hidden_response_leaves_the_screens_but_stays_in_the_record_marked_hidden(running, alice):
+    token = joined(running, "Bea")
+    sent = send(running, token, "Not for the projector")
+    service.set_response_hidden(db.session, running.public_id, alice, sent.id, True, at(30))
+    assert shown_texts(running) == []
+    record = record_of(service.find_session(db.session, running.public_id), at(40))
+    assert [(r.text, r.hidden) for r in record.steps[REFLECTION].questions[0].responses] == [
+        ("Not for the projector", True)
+    ]
+
+
+def test_redacting_replaces_the_words_everywhere_in_the_response_and_keeps_no_copy(running, alice):
+    token = joined(running, "Bea")
+    sent = send(running, token, "Email jo@example.org, then jo@example.org again", confirmed=True)
+    service.redact_response(db.session, running.public_id, alice, sent.id, "jo@example.org", at(30))
+    stored = db.session.get(Response, sent.id)
+    assert stored.text == "Email [redacted], then [redacted] again" and stored.redacted
+    with pytest.raises(SessionError, match="is not in this response"):
+        service.redact_response(db.session, running.public_id, alice, sent.id, "nobody@example.org", at(31))
+
+
+def test_moderation_changes_what_attendees_pages_show_but_other_peoples_responses_do_not(running, alice):
+    token = joined(running, "Bea")
+    before = participation.stage_version(db.session, running.public_id)
+    sent = send(running, joined(running, "Cal"), "Cal's thought")
+    assert participation.stage_version(db.session, running.public_id) == before
+    service.set_response_hidden(db.session, running.public_id, alice, sent.id, True, at(30))
+    assert participation.stage_version(db.session, running.public_id) == before + 1
+    assert token  # Bea's page polls with `before` and now gets the change
