@@ -244,6 +244,40 @@
     }
   });
 
+  /* Redact: words selected in a response before opening "Redact" are put in its "Words to redact" field. The
+     selection is read on pointerdown/keydown, before opening the disclosure clears it. */
+  let selectedWords = "";
+
+  function rememberSelection(event) {
+    const summary = event.target.closest && event.target.closest("details.run-redact > summary");
+    if (!summary) {
+      return;
+    }
+    const item = summary.closest(".run-response");
+    const selection = window.getSelection ? window.getSelection() : null;
+    const text = item && item.querySelector(".run-response__text");
+    selectedWords =
+      selection && text && !selection.isCollapsed && text.contains(selection.anchorNode) ? selection.toString().trim() : "";
+  }
+
+  document.addEventListener("pointerdown", rememberSelection, true);
+  document.addEventListener("keydown", rememberSelection, true);
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      const details = event.target;
+      if (!details.matches || !details.matches("details.run-redact") || !details.open || !selectedWords) {
+        return;
+      }
+      const field = details.querySelector("input[name=part]");
+      if (field && !field.value) {
+        field.value = selectedWords;
+      }
+      selectedWords = "";
+    },
+    true,
+  );
+
   // --- the presenter: pages and keys ---------------------------------------------------------------------------
 
   const pager = { step: null, page: 0, pages: 1, shown: new Set() };
