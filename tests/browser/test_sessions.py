@@ -103,7 +103,7 @@ def test_a_facilitator_signs_in_starts_a_session_reads_its_summary_and_deletes_i
     expect(page.get_by_role("heading", level=1)).to_have_text("Session summary Child 3")
     expect(page.get_by_role("link", name="Back to the console")).to_be_visible()
     expect(page.get_by_role("list", name="Responses").first).to_contain_text("We rely on phone calls")
-    expect(page.get_by_role("list", name="Removed responses")).to_contain_text("Removed Named the family")
+    expect(page.get_by_role("list", name="Hidden responses")).to_contain_text("Hidden Named the family")
     expect(page.get_by_role("table", name=re.compile("Attendance register"))).to_contain_text("Jo Bloggs")
     actions = page.get_by_role("table", name=re.compile("What the team agreed"))
     expect(actions.get_by_role("row").nth(1)).to_have_text(re.compile(r"Book a home visit audit\s*Jo\s*31 January 2027"))
