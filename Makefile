@@ -4,11 +4,16 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
-# Threads per worker: a worker thread serves one request at a time.
-WORKERS ?= 2
-THREADS ?= 8
+# Server size (gunicorn.conf.py): empty means its default, one process per CPU core and 8 threads each.
+WORKERS ?=
+THREADS ?=
+# The access log: 1 = on stdout, 0 = none, or a file name.
+ACCESS_LOG ?= 1
+# `make bench`: simulated attendees and seconds (bench/live_session.py --help for the rest).
+BENCH_ATTENDEES ?= 300
+BENCH_SECONDS ?= 60
 
-.PHONY: run test install install-test chromium database check-briefings clean
+.PHONY: run bench test install install-test chromium database check-briefings clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +46,12 @@ run: database
 	@echo
 	@echo "Briefing Room is starting: open http://$(if $(filter 0.0.0.0,$(HOST)),localhost,$(HOST)):$(PORT)/"
 	@echo
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) \
-		--access-logfile - 'app:create_app()'
+	HOST='$(HOST)' PORT='$(PORT)' WORKERS='$(WORKERS)' THREADS='$(THREADS)' ACCESS_LOG='$(ACCESS_LOG)' \
+		$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
+
+# A simulated session on a real server (its own temporary database): prints latencies and checks every response.
+bench: install-test
+	$(BIN)/python bench/live_session.py --attendees $(BENCH_ATTENDEES) --seconds $(BENCH_SECONDS)
 
 test: install-test chromium
 	$(BIN)/python -m pytest

@@ -95,6 +95,7 @@ class Record:
     head_count: int | None
     current_step: int
     joined: int = 0  # people who joined from their own devices, named or anonymous
+    anonymous_joined: int = 0  # of those, the ones who gave no name (not in `attendees`, the register)
     review_first: bool = False
     join_code: str | None = None
 
@@ -105,8 +106,6 @@ class Record:
         if self.head_count is not None:
             return self.head_count
         return len(self.attendees) + self.anonymous_joined
-
-    anonymous_joined: int = 0
 
     @property
     def planned_seconds(self) -> int:
@@ -127,6 +126,9 @@ def record_of(row, now: datetime) -> Record:
 
     plan = Plan.from_dict(row.plan)
     clock: Clock = clock_of(row)
+    # Loading the attendees first lets each response find its author in the session's identity map (one query
+    # for all of them, not one per response).
+    attendees = list(row.attendees)
     responses_by_question: dict[tuple[int, int], list[RecordedResponse]] = {}
     # The order they reached the screens (approval, in review mode), the same for named and anonymous ones;
     # those still waiting come after, in the order they arrived.
@@ -182,11 +184,11 @@ def record_of(row, now: datetime) -> Record:
         ended_at=row.ended_at,
         steps=steps,
         actions=[RecordedAction(a.id, a.what, a.owner, a.due) for a in row.actions],
-        attendees=[RecordedAttendee(a.id, a.name, a.role, a.organisation) for a in row.attendees if a.name],
+        attendees=[RecordedAttendee(a.id, a.name, a.role, a.organisation) for a in attendees if a.name],
         head_count=row.head_count,
         current_step=row.step,
-        joined=sum(1 for a in row.attendees if a.token_hash is not None),
-        anonymous_joined=sum(1 for a in row.attendees if not a.name),
+        joined=sum(1 for a in attendees if a.token_hash is not None),
+        anonymous_joined=sum(1 for a in attendees if not a.name),
         review_first=row.review_first,
         join_code=row.join_code,
     )

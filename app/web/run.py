@@ -551,7 +551,9 @@ def approve_response(public_id: str, response_id: int):
 @login_required
 def redact_response(public_id: str, response_id: int):
     def change():
-        service.redact_response(db.session, public_id, current_user, response_id, request.form.get("part", ""), now())
+        # A suggested button ("Redact “07700 900123”") sends `found`; the field for other words sends `part`.
+        part = request.form.get("found") or request.form.get("part", "")
+        service.redact_response(db.session, public_id, current_user, response_id, part, now())
 
     return _list_change(public_id, response_id, change, "response-redacted", form_id=f"redact-{response_id}", keep="part")
 
