@@ -4,8 +4,9 @@ No accounts and no email: joining gives the phone a secret token (kept in its co
 the token's SHA-256, so a copy of the database cannot be used to act as an attendee.
 
 Anonymity is real. An anonymous response has no attendee id; its `author_key` is an HMAC, under the app's
-secret key, of the phone's token and the response's own idempotency key. The phone that wrote it can find it
-again (it holds the token), but nothing stored links it to a person, or to that person's other responses.
+secret key, of the phone's token and the response's own idempotency key. Nothing stored links it to a person, or
+to that person's other responses. The phone that wrote it keeps its id (in its cookie, next to the token) and
+proves authorship with the token: the id alone is not enough.
 
 Submissions are idempotent: each form carries a fresh random key, and a retry with the same key (a network blip,
 a double tap) finds the response already stored and answers as if it had just been added.
@@ -19,6 +20,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,6 +42,7 @@ from .service import (
 )
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+MOST_ANONYMOUS = 200  # anonymous responses a phone keeps track of in one session
 
 
 class WrongCode(SessionError):
@@ -133,14 +136,22 @@ def stage_version(dbs: DbSession, public_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
-def own_responses(dbs: DbSession, row: BriefingSession, attendee: Attendee, token: str, secret: bytes) -> list[Response]:
-    """This attendee's responses, named and anonymous, in the order they were added."""
+def own_responses(
+    dbs: DbSession, row: BriefingSession, attendee: Attendee, token: str, secret: bytes, anonymous_ids: Iterable[int]
+) -> list[Response]:
+    """This attendee's responses, named and anonymous, in the order they were added.
+
+    `anonymous_ids` are the ids the phone says are its anonymous responses; only those whose author key its
+    token proves are returned. Two indexed queries, however many responses the session holds.
+    """
     named = select(Response).where(Response.session_id == row.id, Response.attendee_id == attendee.id)
-    anonymous = select(Response).where(
-        Response.session_id == row.id, Response.anonymous.is_(True), Response.source == "attendee"
-    )
     mine = list(dbs.execute(named).scalars())
-    mine += [r for r in dbs.execute(anonymous).scalars() if _is_author(r, token, secret)]
+    claimed = sorted({int(i) for i in anonymous_ids})[:MOST_ANONYMOUS]
+    if claimed:
+        anonymous = select(Response).where(
+            Response.session_id == row.id, Response.id.in_(claimed), Response.anonymous.is_(True)
+        )
+        mine += [r for r in dbs.execute(anonymous).scalars() if _is_author(r, token, secret)]
     return sorted(mine, key=lambda response: (response.created_at, response.id))
 
 
@@ -172,19 +183,32 @@ def add_own_response(
     cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
     if not IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
         raise SessionError("This form is out of date: reload the page and send your response again.")
+    # Everything that needs no lock is done first, so the write lock (one at a time, for the whole session) is
+    # held only for the few statements that must see each other: find the author, look for the key, insert.
+    # The plan is a snapshot that never changes while the session runs, so checking against it needs no lock.
+    _question_step(find_session(dbs, public_id), step, question)
+    findings = find_personal_data(cleaned, now.date())
     row = load_for_update(dbs, public_id)
     attendee = _attendee_of_locked(dbs, row, token)
     already = dbs.execute(
         select(Response).where(Response.session_id == row.id, Response.idempotency_key == idempotency_key)
     ).scalar_one_or_none()
     if already is not None:
-        dbs.rollback()
-        if already.attendee_id == attendee.id or _is_author(already, token, secret):
+        if not (already.attendee_id == attendee.id or _is_author(already, token, secret)):
+            dbs.rollback()
+            raise SessionError("This form is out of date: reload the page and send your response again.")
+        if already.text == cleaned or row.status != "running":
+            dbs.rollback()
             return already  # the same submission again: stored once
-        raise SessionError("This form is out of date: reload the page and send your response again.")
+        # The same form sent again with other words (its first answer never arrived and the author edited
+        # it): their latest words win, as an edit would.
+        if findings and not confirmed:
+            dbs.rollback()
+            return NeedsCheck(cleaned, findings)
+        _apply_edit(row, already, cleaned, findings, now)
+        dbs.commit()
+        return already
     _require_running(row)
-    _question_step(row, step, question)
-    findings = find_personal_data(cleaned, now.date())
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
@@ -230,15 +254,20 @@ def edit_own_response(
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
-    if cleaned != response.text:
-        response.text = cleaned
-        response.flagged = _kinds(findings)
-        response.updated_at = now
-        if row.review_first:
-            response.pending = True
-        row.version += 1
+    _apply_edit(row, response, cleaned, findings, now)
     dbs.commit()
     return response
+
+
+def _apply_edit(row: BriefingSession, response: Response, cleaned: str, findings: list[Finding], now: datetime) -> None:
+    if cleaned == response.text:
+        return
+    response.text = cleaned
+    response.flagged = _kinds(findings)
+    response.updated_at = now
+    if row.review_first:
+        response.pending = True  # changed words are reviewed again
+    row.version += 1
 
 
 def withdraw_own_response(dbs: DbSession, public_id: str, token: str, secret: bytes, response_id: int) -> None:

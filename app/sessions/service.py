@@ -27,7 +27,7 @@ from .models import (
     Facilitator,
     Response,
 )
-from .templates import Plan, PlannedStep, SessionTemplate, plan
+from .templates import Plan, SessionTemplate, plan
 
 
 class SessionError(ValueError):
@@ -229,16 +229,17 @@ def end_session(dbs: DbSession, public_id: str, facilitator: Facilitator, now: d
     return row
 
 
-def _question_step(row: BriefingSession, step: int, question: int) -> PlannedStep:
-    steps = plan_of(row).steps
+def _question_step(row: BriefingSession, step: int, question: int) -> None:
+    """Refuse a response to a step or question that does not exist or collects none. Reads the stored plan's
+    dictionaries directly: building the whole Plan would cost more than the rest of adding a response."""
+    steps = row.plan["steps"]
     if not 0 <= step < len(steps):
         raise SessionError(f"There is no step {step + 1}; the session has {len(steps)} steps.")
     planned = steps[step]
-    if not planned.collects_responses:
-        raise SessionError(f"Step {step + 1}, '{planned.title}', does not collect responses.")
-    if not 0 <= question < len(planned.questions):
+    if not planned.get("collects_responses"):
+        raise SessionError(f"Step {step + 1}, '{planned['title']}', does not collect responses.")
+    if not 0 <= question < len(planned.get("questions", [])):
         raise SessionError(f"Step {step + 1} has no question {question + 1}.")
-    return planned
 
 
 def add_response(

@@ -38,6 +38,7 @@ bp = Blueprint("take_part", __name__)
 bp.register_error_handler(CSRFError, form_expired)
 
 JOINED = "joined"  # the cookie's map of session public id -> this phone's token
+ANONYMOUS = "anonymous"  # the cookie's map of session public id -> ids of this phone's anonymous responses
 MOST_JOINED = 5  # sessions a phone remembers; the oldest is forgotten first
 
 WINDOW = timedelta(minutes=10)
@@ -87,6 +88,22 @@ def _remember(public_id: str, token: str) -> None:
     tokens.pop(public_id, None)
     tokens[public_id] = token
     session[JOINED] = dict(list(tokens.items())[-MOST_JOINED:])
+    anonymous = {pid: ids for pid, ids in (session.get(ANONYMOUS) or {}).items() if pid in session[JOINED]}
+    session[ANONYMOUS] = anonymous
+
+
+def _anonymous_ids(public_id: str) -> list[int]:
+    return list((session.get(ANONYMOUS) or {}).get(public_id, []))
+
+
+def _keep_anonymous_id(public_id: str, response_id: int, keep: bool = True) -> None:
+    """The phone remembers which anonymous responses are its own; the server keeps no such list."""
+    every = dict(session.get(ANONYMOUS) or {})
+    ids = [i for i in every.get(public_id, []) if i != response_id]
+    if keep:
+        ids.append(response_id)
+    every[public_id] = ids[-participation.MOST_ANONYMOUS :]
+    session[ANONYMOUS] = every
 
 
 def _already_joined(code_typed: str) -> str | None:
@@ -172,7 +189,7 @@ def attendee_screen(row: BriefingSession, attendee: Attendee, token: str, **extr
     """What the attendee's page shows: the facilitator's step and clock, and this person's own responses."""
     at = now()
     steps = plan_of(row).steps
-    mine = participation.own_responses(db.session, row, attendee, token, _secret())
+    mine = participation.own_responses(db.session, row, attendee, token, _secret(), _anonymous_ids(row.public_id))
     context = {
         "row": row,
         "pid": row.public_id,
@@ -264,6 +281,8 @@ def add_response(public_id: str):
     if isinstance(result, NeedsCheck):
         state = {**typed, "text": result.text, "check": nudge(result.findings), "findings": result.findings}
         return _answer(public_id, token, fid, step, state, status=200)
+    if result.anonymous:
+        _keep_anonymous_id(public_id, result.id)
     sent = "Sent. It is on the screen now." if not result.pending else "Sent. It will be on the screen once the facilitator approves it."
     return _answer(public_id, token, fid, step, {"sent": sent}, status=200, changed=True)
 
@@ -336,5 +355,6 @@ def edit_response(public_id: str, response_id: int):
 def withdraw_response(public_id: str, response_id: int):
     def change(token):
         participation.withdraw_own_response(db.session, public_id, token, _secret(), response_id)
+        _keep_anonymous_id(public_id, response_id, keep=False)
 
     return _own_change(public_id, response_id, change, "Your response is withdrawn: it is gone from the screen and the record.")
