@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 HOST   ?= 127.0.0.1
-# Server size (gunicorn.conf.py): empty means its default, one process per CPU core and 8 threads each.
+# Server size (gunicorn.conf.py): empty means its default, two processes per CPU core and 2 threads each.
 WORKERS ?=
 THREADS ?=
 # The access log: 1 = on stdout, 0 = none, or a file name.

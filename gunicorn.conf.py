@@ -4,8 +4,8 @@ Sized for one facilitator and a few hundred attendees whose phones poll every 2 
 presenter poll every 0.5-1 s). Environment variables change it; an empty value means "the default":
 
     HOST, PORT   where to listen                                  (127.0.0.1, 5000)
-    WORKERS      server processes                                 (the number of CPU cores, at least 2)
-    THREADS      threads per process, each serving one request    (8)
+    WORKERS      server processes                                 (two per CPU core)
+    THREADS      threads per process, each serving one request    (2)
     ACCESS_LOG   1 or - = access log on stdout, 0 = none,
                  anything else = a file to append it to           (1)
 """
@@ -33,18 +33,18 @@ bind = f"{_env('HOST', '127.0.0.1')}:{_positive_int('PORT', 5000)}"
 # threads serve hundreds of phones; with the sync worker every connection would hold a whole process.
 worker_class = "gthread"
 
-# Workers: one per CPU core, and at least two. Rendering pages is CPU-bound Python, and the GIL lets one
-# process use about one core however many threads it has; so one process per core uses the machine, and more
-# processes than cores only add memory, database connections and context switches. Two at least, so that one
-# slow request (an import, an export) never stalls everyone's polls. bench/live_session.py on this 2-core
-# machine (300 phones): 1 process was clearly the worst, 2 and 4 were alike (bench/README.md has the runs).
-workers = _positive_int("WORKERS", max(2, os.cpu_count() or 1))
+# Workers and threads: two processes per CPU core, two threads each. Python runs one thread of a process at a
+# time (the GIL), and a thread that waits on the database or the network gives it up and must then wait for it
+# again, up to 5 ms each time, behind whichever thread is rendering a long page (the console, the presenter).
+# A submission makes about twenty such waits, so with 8 threads per process it was those waits, not the work,
+# that made the slowest submissions slow. With two threads per process the operating system, not the GIL,
+# shares the cores between requests. Measured with bench/live_session.py at 300 attendees on this 2-core
+# machine (bench/README.md): p95 submission 46-56 ms with 4 x 2, 65-67 ms with 4 x 4 and 6 x 2, 109-213 ms
+# with 2 x 8. Idle kept-alive connections do not hold a thread, so 2 threads serve hundreds of phones.
+workers = _positive_int("WORKERS", 2 * max(1, os.cpu_count() or 1))
+threads = _positive_int("THREADS", 2)
 
-# Threads: a request spends part of its time waiting (the database's write lock, the socket), and 8 threads
-# let a process keep its core busy through that. It is not the number of phones: idle connections hold none.
-threads = _positive_int("THREADS", 8)
-
-# Connections a process holds open at once (in requests or kept alive). 1000 - threads may be kept alive.
+# Connections a process holds open at once, in requests or kept alive between a phone's polls.
 worker_connections = 1000
 
 # Phones poll every 2 s: 5 s keeps each phone on one connection between polls (no new TCP handshake per poll)
@@ -70,3 +70,4 @@ else:
 # The path without the query string: a join link's query carries the session's join code, which a log file
 # should not keep. %(L)s is the time the request took, in seconds.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss %(p)s'
+

@@ -22,6 +22,10 @@ login_manager.login_message = "Please sign in to run a session."
 login_manager.session_protection = "strong"
 
 
+# How long a statement waits for another connection's lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # WAL lets readers carry on while one writer writes; the busy timeout makes a writer wait for the lock
@@ -29,7 +33,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         # Deleted rows are overwritten, not just unlinked: a deleted session leaves no text behind.
         cursor.execute("PRAGMA secure_delete=ON")

@@ -147,6 +147,16 @@ def test_the_same_submission_sent_twice_is_stored_once(running):
     assert service.find_session(db.session, running.public_id).version == first.session.version
 
 
+def test_a_resent_form_with_edited_words_keeps_the_latest_words_once(running):
+    token = joined(running, "Bea")
+    key = participation.new_idempotency_key()
+    first = send(running, token, "Ask the school", key=key)
+    # Its answer was lost on the way; the author edits what the form still shows and sends it again.
+    again = send(running, token, "Ask the school and the GP", key=key, seconds=25)
+    assert again.id == first.id and responses_in_database() == 1
+    assert db.session.get(Response, first.id).text == "Ask the school and the GP"
+
+
 def test_concurrent_retries_of_one_submission_store_it_once(app, running):
     token = joined(running, "Bea")
     key = participation.new_idempotency_key()

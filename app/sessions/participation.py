@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from . import join
@@ -35,6 +36,7 @@ from .service import (
     SessionNotFound,
     _question_step,
     _require_running,
+    begin_write,
     clean_text,
     find_by_join_code,
     find_session,
@@ -42,6 +44,7 @@ from .service import (
 )
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+OUT_OF_DATE = "This form is out of date: reload the page and send your response again."
 MOST_ANONYMOUS = 200  # anonymous responses a phone keeps track of in one session
 
 
@@ -182,56 +185,92 @@ def add_own_response(
     """
     cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
     if not IDEMPOTENCY_KEY.fullmatch(idempotency_key or ""):
-        raise SessionError("This form is out of date: reload the page and send your response again.")
-    # Everything that needs no lock is done first, so the write lock (one at a time, for the whole session) is
-    # held only for the few statements that must see each other: find the author, look for the key, insert.
-    # The plan is a snapshot that never changes while the session runs, so checking against it needs no lock.
-    _question_step(find_session(dbs, public_id), step, question)
+        raise SessionError(OUT_OF_DATE)
+    # Everything but the insert is read before the write lock is taken: the lock is one at a time for the
+    # whole database (SQLite) or session (PostgreSQL), so it is held only for the two statements that must be
+    # atomic. The plan is a snapshot that never changes while the session runs; a session that ends meanwhile
+    # is caught by the guarded UPDATE below, and the same key sent twice at once by the unique constraint.
+    row = find_session(dbs, public_id)
+    _question_step(row, step, question)
+    attendee = _attendee_of(dbs, row, token)
     findings = find_personal_data(cleaned, now.date())
-    row = load_for_update(dbs, public_id)
-    attendee = _attendee_of_locked(dbs, row, token)
-    already = dbs.execute(
-        select(Response).where(Response.session_id == row.id, Response.idempotency_key == idempotency_key)
-    ).scalar_one_or_none()
+    already = _by_key(dbs, row.id, idempotency_key)
     if already is not None:
-        if not (already.attendee_id == attendee.id or _is_author(already, token, secret)):
-            dbs.rollback()
-            raise SessionError("This form is out of date: reload the page and send your response again.")
-        if already.text == cleaned or row.status != "running":
-            dbs.rollback()
-            return already  # the same submission again: stored once
-        # The same form sent again with other words (its first answer never arrived and the author edited
-        # it): their latest words win, as an edit would.
-        if findings and not confirmed:
-            dbs.rollback()
-            return NeedsCheck(cleaned, findings)
-        _apply_edit(row, already, cleaned, findings, now)
-        dbs.commit()
-        return already
+        return _sent_again(dbs, public_id, already, attendee.id, token, secret, cleaned, findings, confirmed, now)
     _require_running(row)
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
+    session_id, review_first, attendee_id = row.id, row.review_first, attendee.id
+    dbs.rollback()  # end the reading transaction: the write below starts afresh with the lock
+
+    begin_write(dbs)
+    still_running = dbs.execute(
+        update(BriefingSession)
+        .where(BriefingSession.id == session_id, BriefingSession.status == "running")
+        .values(version=BriefingSession.version + 1)
+    )
+    if still_running.rowcount != 1:
+        dbs.rollback()
+        raise SessionError("This session has ended; nothing more can be added or changed.")
     response = Response(
-        session_id=row.id,
+        session_id=session_id,
         step=step,
         question=question,
         text=cleaned,
         source="attendee",
         anonymous=anonymous,
-        attendee_id=None if anonymous else attendee.id,
+        attendee_id=None if anonymous else attendee_id,
         author_key=author_key(secret, token, idempotency_key),
         idempotency_key=idempotency_key,
         flagged=_kinds(findings),
-        pending=row.review_first,
-        shown_at=None if row.review_first else now,
+        pending=review_first,
+        shown_at=None if review_first else now,
         created_at=now,
         updated_at=now,
     )
     dbs.add(response)
-    row.version += 1
-    dbs.commit()
+    try:
+        dbs.commit()
+    except IntegrityError:
+        # The same submission, sent twice at once: the other one was stored first.
+        dbs.rollback()
+        already = _by_key(dbs, session_id, idempotency_key)
+        if already is None:
+            raise
+        return _sent_again(dbs, public_id, already, attendee_id, token, secret, cleaned, findings, confirmed, now)
     return response
+
+
+def _by_key(dbs: DbSession, session_id: int, idempotency_key: str) -> Response | None:
+    return dbs.execute(
+        select(Response).where(Response.session_id == session_id, Response.idempotency_key == idempotency_key)
+    ).scalar_one_or_none()
+
+
+def _sent_again(
+    dbs, public_id, already: Response, attendee_id: int, token: str, secret: bytes, cleaned: str, findings, confirmed, now
+) -> Response | NeedsCheck:
+    """A submission whose key is stored already: the same one again (a retry, a double tap) is answered with
+    what was stored. With other words (its first answer never arrived and the author edited it), the latest
+    words win, as an edit would."""
+    if not (already.attendee_id == attendee_id or _is_author(already, token, secret)):
+        dbs.rollback()
+        raise SessionError(OUT_OF_DATE)
+    if already.text == cleaned:
+        return already
+    if findings and not confirmed:
+        dbs.rollback()
+        return NeedsCheck(cleaned, findings)
+    response_id = already.id
+    row = load_for_update(dbs, public_id)
+    response = dbs.get(Response, response_id)
+    if row.status == "running" and response is not None:
+        _apply_edit(row, response, cleaned, findings, now)
+        dbs.commit()
+        return response
+    dbs.rollback()
+    return dbs.get(Response, response_id) or already
 
 
 def edit_own_response(
@@ -280,7 +319,7 @@ def withdraw_own_response(dbs: DbSession, public_id: str, token: str, secret: by
     dbs.commit()
 
 
-def _attendee_of_locked(dbs: DbSession, row: BriefingSession, token: str) -> Attendee:
+def _attendee_of(dbs: DbSession, row: BriefingSession, token: str) -> Attendee:
     attendee = dbs.execute(
         select(Attendee).where(Attendee.session_id == row.id, Attendee.token_hash == token_hash(token or ""))
     ).scalar_one_or_none()
@@ -291,7 +330,7 @@ def _attendee_of_locked(dbs: DbSession, row: BriefingSession, token: str) -> Att
 
 
 def _own_locked(dbs: DbSession, row: BriefingSession, token: str, secret: bytes, response_id: int) -> Response:
-    attendee = _attendee_of_locked(dbs, row, token)
+    attendee = _attendee_of(dbs, row, token)
     response = dbs.get(Response, response_id)
     if (
         response is None

@@ -8,7 +8,10 @@ two steps. Messages in SessionError are meant for the person at the screen.
 
 from __future__ import annotations
 
+import random
 import re
+import sqlite3
+import time
 import unicodedata
 from datetime import date, datetime
 
@@ -16,6 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session as DbSession
 
 from ..briefings.model import Briefing
+from ..extensions import SQLITE_BUSY_TIMEOUT_MS
 from . import join
 from .clock import Clock, ClockError
 from .models import (
@@ -41,12 +45,39 @@ class SessionNotFound(SessionError):
 # --- transactions ------------------------------------------------------------------------------------------
 
 
+WRITE_WAIT_SECONDS = 15.0  # the longest a write waits for its turn on SQLite before giving up
+
+
 def begin_write(dbs: DbSession) -> None:
-    """Start a write transaction holding the write lock from its first statement."""
-    if dbs.get_bind().dialect.name == "sqlite" and not dbs.connection().connection.dbapi_connection.in_transaction:
-        # A deferred transaction that reads first and writes later can fail at once with "database is
-        # locked" when another writer got in between; taking the lock up front makes it wait its turn.
-        dbs.execute(text("BEGIN IMMEDIATE"))
+    """Start a write transaction holding the write lock from its first statement.
+
+    On SQLite a deferred transaction that reads first and writes later can fail at once with "database is
+    locked" when another writer got in between; taking the lock up front (BEGIN IMMEDIATE) makes it wait its
+    turn. SQLite's own busy handler waits in growing sleeps (1, 2, 5, 10, 15, 20, 25, ... 100 ms), so a writer
+    that found the lock taken often sleeps long after it was freed: with hundreds of attendees sending at once,
+    that sleeping, not the writing, made the slowest submissions slow. So the wait is done here, in short
+    sleeps (0.5 to 4 ms), and the lock is taken within a few milliseconds of being freed.
+    """
+    if dbs.get_bind().dialect.name != "sqlite":
+        return
+    raw = dbs.connection().connection.dbapi_connection
+    if raw.in_transaction:
+        return
+    raw.execute("PRAGMA busy_timeout=0")
+    try:
+        pause = 0.0005
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(pause * random.uniform(0.5, 1.5))  # jitter: waiting writers do not retry in step
+            pause = min(pause * 1.5, 0.004)
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
 
 def load_for_update(dbs: DbSession, public_id: str, facilitator: Facilitator | None = None) -> BriefingSession:
