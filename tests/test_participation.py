@@ -4,7 +4,6 @@ and the facilitator's moderation (review before showing, hide, redact). Real dat
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,38 +13,16 @@ from sqlalchemy import func, select, text
 from app import get_library
 from app.extensions import db
 from app.sessions import join, participation, service
-from app.sessions.models import Attendee, Facilitator, Response
+from app.sessions.models import Attendee, Response
 from app.sessions.participation import NeedsCheck, NotJoined, WrongCode
 from app.sessions.record import record_of
 from app.sessions.service import SessionError
 from app.sessions.templates import load_templates
 
-from .support import make_app
+from .test_session_service import alice, app, at  # noqa: F401  (fixtures shared with the service's tests)
 
-T0 = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
 SECRET = b"test-secret-key"
 REFLECTION = 3  # 'seven-minute' on 'wigan-child-3': the step that collects responses
-
-
-def at(seconds: float) -> datetime:
-    return T0 + timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def app(tmp_path):
-    app = make_app(tmp_path)
-    with app.app_context():
-        yield app
-        db.session.remove()
-
-
-@pytest.fixture
-def alice(app):
-    facilitator = Facilitator(name="alice")
-    facilitator.set_password("correct horse battery")
-    db.session.add(facilitator)
-    db.session.commit()
-    return facilitator
 
 
 @pytest.fixture

@@ -184,6 +184,16 @@ def test_joining_twice_from_one_phone_goes_back_to_the_session_without_a_second_
         assert len(service.find_session(db.session, session_id).attendees) == 1
 
 
+def test_someone_taken_off_the_register_can_join_again_without_going_round_in_circles(app, facilitator, session_id):
+    bea = join_as(app, session_id, "Bea")
+    with app.app_context():
+        attendee_id = service.find_session(db.session, session_id).attendees[0].id
+    post(facilitator, session_id, f"attendees/{attendee_id}/delete")
+    assert bea.get(f"/take-part/{session_id}").headers["Location"] == "/join"
+    assert bea.get(f"/join?code={code_of(app, session_id)}").status_code == 200  # the form, not a redirect
+    join_as(app, session_id, "Bea", client=bea)
+
+
 def test_posts_without_the_csrf_token_are_refused(app, session_id):
     client = join_as(app, session_id, "Bea")
     answer = client.post(f"/take-part/{session_id}/responses", data={"step": REFLECTION, "question": 0, "text": "x"})

@@ -15,7 +15,7 @@ import time
 import unicodedata
 from datetime import date, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from ..briefings.model import Briefing

@@ -115,7 +115,10 @@ def _already_joined(code_typed: str) -> str | None:
     public_id = db.session.execute(
         select(BriefingSession.public_id).where(BriefingSession.join_code == code)
     ).scalar_one_or_none()
-    return public_id if public_id in tokens else None
+    if public_id not in tokens:
+        return None
+    # Still in it: the facilitator may have taken this person off the register (then they join again).
+    return public_id if _unchanged(public_id, tokens[public_id], -1) is not None else None
 
 
 @bp.get("/join")

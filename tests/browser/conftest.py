@@ -117,28 +117,33 @@ class LiveServer:
             self._server = None
 
 
+def start_live_server(home: Path, briefings_dir: Path | str | None = None, **config) -> LiveServer:
+    """The app, with its own migrated database in `home`, served on a free port from a thread."""
+    folder = Path(briefings_dir) if briefings_dir is not None else default_briefings_dir()
+    # TESTING off: the app behaves as it does in production (errors become 500 pages, logged).
+    settings = {**app_settings(home, folder), "TESTING": False, **config}
+    app = migrated_app(settings, home / "instance")
+    server = LiveServer(app=app, url="", briefings_dir=folder)
+
+    def record_error(sender, exception, **extra):
+        server.errors.append("".join(traceback.format_exception(exception)))
+
+    got_request_exception.connect(record_error, app, weak=False)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    server.url = f"http://127.0.0.1:{http.server_port}"
+    server._server = http
+    server._thread = threading.Thread(target=http.serve_forever, name=f"live-server:{http.server_port}")
+    server._thread.daemon = True
+    server._thread.start()
+    return server
+
+
 @pytest.fixture
 def serve(tmp_path_factory):
     servers: list[LiveServer] = []
 
     def start(briefings_dir: Path | str | None = None, **config) -> LiveServer:
-        home = tmp_path_factory.mktemp("live-server")
-        folder = Path(briefings_dir) if briefings_dir is not None else default_briefings_dir()
-        # TESTING off: the app behaves as it does in production (errors become 500 pages, logged).
-        settings = {**app_settings(home, folder), "TESTING": False, **config}
-        app = migrated_app(settings, home / "instance")
-        server = LiveServer(app=app, url="", briefings_dir=folder)
-
-        def record_error(sender, exception, **extra):
-            server.errors.append("".join(traceback.format_exception(exception)))
-
-        got_request_exception.connect(record_error, app, weak=False)
-        http = make_server("127.0.0.1", 0, app, threaded=True)
-        server.url = f"http://127.0.0.1:{http.server_port}"
-        server._server = http
-        server._thread = threading.Thread(target=http.serve_forever, name=f"live-server:{http.server_port}")
-        server._thread.daemon = True
-        server._thread.start()
+        server = start_live_server(tmp_path_factory.mktemp("live-server"), briefings_dir, **config)
         servers.append(server)
         return server
 

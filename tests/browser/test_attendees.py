@@ -13,15 +13,11 @@ session.
 from __future__ import annotations
 
 import re
-import threading
-import traceback
 from datetime import datetime, timezone
 
 import pytest
-from flask import got_request_exception
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from app import get_library
 from app.extensions import db
@@ -29,9 +25,7 @@ from app.sessions import service
 from app.sessions.models import Facilitator, Response
 from app.sessions.templates import load_templates
 
-from ..conftest import app_settings, default_briefings_dir
-from ..support import migrated_app
-from .conftest import LiveServer, _watch, assert_accessible, final_problems, has_horizontal_scroll, visit, watch_of
+from .conftest import _watch, start_live_server, assert_accessible, final_problems, has_horizontal_scroll, visit, watch_of
 
 pytestmark = pytest.mark.browser
 
@@ -52,21 +46,8 @@ PHONE_NUMBER = "07700 900123"
 def server(tmp_path_factory):
     """The app on a free port for every test in this module (as the harness's serve() does for one test), with
     a facilitator account. Each test starts its own session, so the tests share nothing else."""
-    home = tmp_path_factory.mktemp("attendees-server")
-    folder = default_briefings_dir()
-    app = migrated_app({**app_settings(home, folder), "TESTING": False}, home / "instance")
-    live = LiveServer(app=app, url="", briefings_dir=folder)
-
-    def record_error(sender, exception, **extra):
-        live.errors.append("".join(traceback.format_exception(exception)))
-
-    got_request_exception.connect(record_error, app, weak=False)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    live.url = f"http://127.0.0.1:{http.server_port}"
-    live._server = http
-    live._thread = threading.Thread(target=http.serve_forever, name=f"live-server:{http.server_port}", daemon=True)
-    live._thread.start()
-    with app.app_context():
+    live = start_live_server(tmp_path_factory.mktemp("attendees-server"))
+    with live.app.app_context():
         facilitator = Facilitator(name=FACILITATOR)
         facilitator.set_password(PASSWORD)
         db.session.add(facilitator)
