@@ -15,9 +15,12 @@
 from __future__ import annotations
 
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from app.config import PROJECT_ROOT
 
@@ -56,6 +59,26 @@ def _clean_postgres_test_database():
     drop_test_schemas()
     yield
     drop_test_schemas(only_this_run=True)
+
+
+# Every engine that has connected to PostgreSQL. Each test builds its own app (and so its own engine and pool);
+# without closing their pooled connections after each test, a full run passes PostgreSQL's max_connections.
+_postgres_engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+@event.listens_for(Engine, "engine_connect")
+def _remember_postgres_engine(connection):
+    if connection.engine.dialect.name == "postgresql":
+        _postgres_engines.add(connection.engine)
+
+
+@pytest.fixture(autouse=True)
+def _close_idle_postgres_connections():
+    yield
+    # dispose() closes the connections waiting in the pool; an engine still in use (a module's live server)
+    # simply opens new ones when it next needs them.
+    for engine in list(_postgres_engines):
+        engine.dispose()
 
 
 @pytest.fixture
