@@ -44,6 +44,7 @@ from .service import (
 )
 
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+NOT_JOINED = "Join the session with its code first."
 OUT_OF_DATE = "This form is out of date: reload the page and send your response again."
 MOST_ANONYMOUS = 200  # anonymous responses a phone keeps track of in one session
 
@@ -122,21 +123,20 @@ def join_session(
 def attendee_in(dbs: DbSession, public_id: str, token: str | None) -> tuple[BriefingSession, Attendee]:
     """The session and the attendee this phone's token belongs to."""
     if not token:
-        raise NotJoined("Join the session with its code first.")
+        raise NotJoined(NOT_JOINED)
     row = find_session(dbs, public_id)
-    attendee = dbs.execute(
-        select(Attendee).where(Attendee.session_id == row.id, Attendee.token_hash == token_hash(token))
-    ).scalar_one_or_none()
-    if attendee is None:
-        raise NotJoined("Join the session with its code first.")
-    return row, attendee
+    return row, _attendee_of(dbs, row, token)
 
 
-def stage_version(dbs: DbSession, public_id: str) -> int | None:
-    """The one cheap query of an attendee's poll: what their page shows, as a number."""
-    return dbs.execute(
-        select(BriefingSession.stage_version).where(BriefingSession.public_id == public_id)
-    ).scalar_one_or_none()
+def stage_version(dbs: DbSession, public_id: str, token: str | None = None) -> int | None:
+    """The one cheap query of an attendee's poll: what their page shows, as a number. With a token, None
+    unless that token joined this session (an attendee sees only their own session)."""
+    query = select(BriefingSession.stage_version).where(BriefingSession.public_id == public_id)
+    if token is not None:
+        query = query.join(Attendee, Attendee.session_id == BriefingSession.id).where(
+            Attendee.token_hash == token_hash(token)
+        )
+    return dbs.execute(query).scalar_one_or_none()
 
 
 def own_responses(
@@ -325,7 +325,7 @@ def _attendee_of(dbs: DbSession, row: BriefingSession, token: str) -> Attendee:
     ).scalar_one_or_none()
     if attendee is None:
         dbs.rollback()
-        raise NotJoined("Join the session with its code first.")
+        raise NotJoined(NOT_JOINED)
     return attendee
 
 

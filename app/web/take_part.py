@@ -20,7 +20,6 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 
 from .. import ratelimit
 from ..extensions import db
@@ -29,7 +28,7 @@ from ..sessions import participation
 from ..sessions.models import Attendee, BriefingSession
 from ..sessions.participation import NeedsCheck, NotJoined, WrongCode
 from ..sessions.privacy import nudge
-from ..sessions.service import SessionError, SessionNotFound, plan_of
+from ..sessions.service import SessionError, SessionNotFound, find_by_join_code, plan_of
 from . import is_htmx_fragment_request, now
 from .auth import address_key, client_address, form_expired
 from .run import PHASE_TEXT, timer_of
@@ -112,13 +111,12 @@ def _already_joined(code_typed: str) -> str | None:
     tokens = _tokens()
     if not code or not tokens:
         return None
-    public_id = db.session.execute(
-        select(BriefingSession.public_id).where(BriefingSession.join_code == code)
-    ).scalar_one_or_none()
+    found = find_by_join_code(db.session, code)
+    public_id = found.public_id if found is not None else None
     if public_id not in tokens:
         return None
     # Still in it: the facilitator may have taken this person off the register (then they join again).
-    return public_id if _unchanged(public_id, tokens[public_id], -1) is not None else None
+    return public_id if participation.stage_version(db.session, public_id, tokens[public_id]) is not None else None
 
 
 @bp.get("/join")
@@ -172,18 +170,6 @@ def _not_joined():
     return redirect(target, code=303)
 
 
-def _unchanged(public_id: str, token: str | None, shown: int) -> bool | None:
-    """The one query of a poll: True when the page is up to date, None when this phone is not in the session."""
-    if not token:
-        return None
-    found = db.session.execute(
-        select(BriefingSession.stage_version)
-        .join(Attendee, Attendee.session_id == BriefingSession.id)
-        .where(BriefingSession.public_id == public_id, Attendee.token_hash == participation.token_hash(token))
-    ).scalar_one_or_none()
-    return None if found is None else found == shown
-
-
 def _secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
 
@@ -224,10 +210,11 @@ def page(public_id: str):
     token = _token(public_id)
     stage = request.args.get("stage", "")
     if is_htmx_fragment_request() and stage.isdigit():
-        unchanged = _unchanged(public_id, token, int(stage))
-        if unchanged is None:
+        # The one query of a poll, which also checks that this phone joined this session.
+        current = participation.stage_version(db.session, public_id, token) if token else None
+        if current is None:
             return _not_joined()
-        if unchanged:
+        if current == int(stage):
             return "", 204
     try:
         row, attendee = participation.attendee_in(db.session, public_id, token)
@@ -255,7 +242,6 @@ def _form_int(name: str) -> int:
 def add_response(public_id: str):
     token = _token(public_id)
     step, question = _form_int("step"), _form_int("question")
-    fid = f"reflect-{step}-{question}"
     typed = {
         "text": request.form.get("text", ""),
         "anonymous": request.form.get("anonymous") == "yes",
@@ -280,30 +266,32 @@ def add_response(public_id: str):
         return _not_joined()
     except SessionError as error:
         db.session.rollback()
-        return _answer(public_id, token, fid, step, {**typed, "error": str(error)}, status=422)
+        return _answer(public_id, token, step, question, {**typed, "error": str(error)}, status=422)
     if isinstance(result, NeedsCheck):
         state = {**typed, "text": result.text, "check": nudge(result.findings), "findings": result.findings}
-        return _answer(public_id, token, fid, step, state, status=200)
+        return _answer(public_id, token, step, question, state, status=200)
     if result.anonymous:
         _keep_anonymous_id(public_id, result.id)
     sent = "Sent. It is on the screen now." if not result.pending else "Sent. It will be on the screen once the facilitator approves it."
-    return _answer(public_id, token, fid, step, {"sent": sent}, status=200, changed=True)
+    return _answer(public_id, token, step, question, {"sent": sent}, status=200, changed=True)
 
 
-def _answer(public_id: str, token: str | None, fid: str, step: int, state: dict, *, status: int, changed=False):
+def _answer(
+    public_id: str, token: str | None, step: int, question: int, state: dict, *, status: int, changed=False
+):
     """Answer a form: with htmx, the form (fresh, or with what was typed) and this person's responses; without
     JavaScript, the whole page (post/redirect/get after a change, so a reload never sends it twice)."""
     if changed and not is_htmx_fragment_request():
-        return redirect(url_for("take_part.page", public_id=public_id, sent=1) + f"#{fid}", code=303)
+        return redirect(url_for("take_part.page", public_id=public_id) + f"#reflect-{step}-{question}", code=303)
     try:
         row, attendee = participation.attendee_in(db.session, public_id, token)
     except (NotJoined, SessionNotFound):
         return _not_joined()
     steps = row.plan["steps"]
     work_step = step if 0 <= step < len(steps) and steps[step]["collects_responses"] else None
-    context = attendee_screen(row, attendee, token, forms={fid: state}, work_step=work_step)
+    context = attendee_screen(row, attendee, token, forms={f"reflect-{step}-{question}": state}, work_step=work_step)
     if is_htmx_fragment_request():
-        return render_template("take_part/_form_update.html", **context, fid=fid), status
+        return render_template("take_part/_form_update.html", **context, question=question), status
     return render_template("take_part/page.html", **context), status
 
 
