@@ -98,6 +98,8 @@ class Record:
     anonymous_joined: int = 0  # of those, the ones who gave no name (not in `attendees`, the register)
     review_first: bool = False
     join_code: str | None = None
+    outline: list[str] = field(default_factory=list)  # every section's label, from the plan snapshot
+    unshown: list[Section] = field(default_factory=list)  # sections of the briefing no step showed
 
     @property
     def attendance(self) -> int:
@@ -191,6 +193,8 @@ def record_of(row, now: datetime) -> Record:
         anonymous_joined=sum(1 for a in attendees if not a.name),
         review_first=row.review_first,
         join_code=row.join_code,
+        outline=plan.outline,
+        unshown=plan.unshown,
     )
 
 

@@ -122,13 +122,24 @@ class Plan:
     briefing: dict  # the briefing's front matter (id, title, publisher, ...)
     template: dict  # the template's id, name and description
     steps: list[PlannedStep]
+    # Every section's label in reading order (the deck's "at a glance" slide), and the sections no step shows
+    # (the deck still carries them, so an offline pack is the whole briefing). Empty in plans stored before
+    # exports existed.
+    outline: list[str] = field(default_factory=list)
+    unshown: list[Section] = field(default_factory=list)
 
     @property
     def total_seconds(self) -> int:
         return sum(step.planned_seconds for step in self.steps)
 
     def to_dict(self) -> dict:
-        return {"briefing": self.briefing, "template": self.template, "steps": [s.to_dict() for s in self.steps]}
+        return {
+            "briefing": self.briefing,
+            "template": self.template,
+            "steps": [s.to_dict() for s in self.steps],
+            "outline": list(self.outline),
+            "unshown": [section.to_dict() for section in self.unshown],
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> Plan:
@@ -136,6 +147,8 @@ class Plan:
             briefing=data["briefing"],
             template=data["template"],
             steps=[PlannedStep.from_dict(step) for step in data["steps"]],
+            outline=list(data.get("outline", [])),
+            unshown=[section_from_dict(section) for section in data.get("unshown", [])],
         )
 
 
@@ -190,10 +203,13 @@ def plan(briefing: Briefing, template: SessionTemplate) -> Plan:
             steps.append(_planned(step, title, duration, sections, questions))
     if carried and steps:
         steps[-1].planned_seconds += carried
+    shown = {id(section) for step in steps for section in step.sections}
     return Plan(
         briefing=briefing.front_matter(),
         template={"id": template.id, "name": template.name, "description": template.description},
         steps=steps,
+        outline=[_numbered_label(section) for section in briefing.sections],
+        unshown=[section for section in briefing.sections if id(section) not in shown],
     )
 
 

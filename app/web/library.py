@@ -6,7 +6,6 @@ fragment, so its markup exists once (Hypermedia Systems style).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from .. import get_library
 from . import is_htmx_fragment_request
 from ..briefings.markup import inline_html
 from ..briefings.model import kind_label
+from .. import formatting
 
 bp = Blueprint("library", __name__)
 
@@ -118,44 +118,10 @@ def is_web_address(text: str) -> bool:
     return bool(re.match(r"^https?://[^\s<>\"']+$", text or "", re.IGNORECASE))
 
 
-# English month names whatever the server's locale: the pages are en-GB.
-MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def _iso_parts(text: str) -> tuple[int, int | None, int | None] | None:
-    """(year, month, day) of "2022", "2022-03" or "2022-03-14" when it is a real date; None otherwise."""
-    match = _ISO_DATE.fullmatch(text or "")
-    if not match:
-        return None
-    year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError:
-        return None
-    return year, month, day
-
-
 @bp.app_template_test("iso_date")
 def is_iso_date(text: str) -> bool:
-    return _iso_parts(text) is not None
+    return formatting.iso_parts(text) is not None
 
 
-@bp.app_template_filter("long_date")
-def long_date(iso: str) -> str:
-    """ "2022" -> "2022", "2022-03" -> "March 2022", "2022-03-14" -> "14 March 2022"; anything else unchanged."""
-    parts = _iso_parts(iso)
-    if parts is None:
-        return iso
-    year, month, day = parts
-    if month is None:
-        return str(year)
-    return " ".join(str(part) for part in (day, MONTHS[month - 1], year) if part is not None)
-
-
-@bp.app_template_filter("plural")
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+bp.add_app_template_filter(formatting.long_date, "long_date")
+bp.add_app_template_filter(formatting.plural, "plural")

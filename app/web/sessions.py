@@ -9,14 +9,12 @@ that anybody typed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
-from .. import get_library
+from .. import formatting, get_library
 from ..extensions import db
 from ..sessions import service
 from ..sessions.models import SHORT_TEXT_LIMIT
@@ -25,16 +23,10 @@ from ..sessions.service import SessionError, SessionNotFound
 from ..sessions.templates import load_templates
 from . import now
 from .auth import form_expired
-from .library import MONTHS
 
 bp = Blueprint("sessions", __name__)
 
 DEFAULT_TEMPLATE = "seven-minute"
-try:
-    # Meetings happen in the UK: times are shown as the room's clock shows them, summer time included.
-    LOCAL_TIME = ZoneInfo("Europe/London")
-except ZoneInfoNotFoundError:  # pragma: no cover - a system without time zone data
-    LOCAL_TIME = timezone.utc
 
 
 def session_templates():
@@ -150,7 +142,7 @@ def delete(public_id: str):
     title, started_at = row.title, row.started_at
     db.session.rollback()  # delete_session takes the write lock from its first statement
     service.delete_session(db.session, public_id, current_user)
-    flash(f"Session deleted: {title}, {long_datetime(started_at)}.")
+    flash(f"Session deleted: {title}, {formatting.long_datetime(started_at)}.")
     return redirect(url_for("sessions.index"), 303)
 
 
@@ -199,35 +191,7 @@ def _counts(row) -> dict:
     }
 
 
-@bp.app_template_filter("m_ss")
-def m_ss(seconds: float | int | None) -> str:
-    """Seconds as minutes:seconds ("1:05", "12:00"), rounded to the nearest second; never negative."""
-    total = max(0, round(seconds or 0))
-    minutes, rest = divmod(total, 60)
-    return f"{minutes}:{rest:02d}"
-
-
-@bp.app_template_filter("local_datetime")
-def long_datetime(moment: datetime | None) -> str:
-    """ "25 November 2026 at 10:05", in UK time."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(LOCAL_TIME)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} at {local:%H:%M}"
-
-
-@bp.app_template_filter("local_time")
-def local_time(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment.astimezone(LOCAL_TIME):%H:%M}"
-
-
-@bp.app_template_filter("long_day")
-def long_day(day: date | None) -> str:
-    """A date as "31 January 2027"."""
-    return "" if day is None else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-@bp.app_template_filter("iso_local")
-def iso_local(moment: datetime) -> str:
-    """A machine-readable time for <time datetime>, with its offset."""
-    return moment.astimezone(LOCAL_TIME).isoformat(timespec="minutes")
+# The pure formatters (app/formatting.py, shared with the exports) as template filters.
+for _name in ("m_ss", "long_day", "local_time", "iso_local"):
+    bp.add_app_template_filter(getattr(formatting, _name), _name)
+bp.add_app_template_filter(formatting.long_datetime, "local_datetime")
