@@ -13,17 +13,33 @@ ACCESS_LOG ?= 1
 BENCH_ATTENDEES ?= 300
 BENCH_SECONDS ?= 60
 
-.PHONY: run bench test install install-test chromium database check-briefings clean
+# WeasyPrint (the PDF exports) draws text with Pango and HarfBuzz; both exports use Liberation Sans
+# (metrically identical to Arial, which the deck names, so the deck's text measurements match PowerPoint's).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
+
+.PHONY: run bench bench-exports test install install-test system-packages chromium database check-briefings clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-install: $(BIN)/python
+install: $(BIN)/python system-packages
 	$(BIN)/python -m pip install --quiet -e .
 
-install-test: $(BIN)/python
+install-test: $(BIN)/python system-packages
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+
+system-packages:
+	@if ! command -v dpkg >/dev/null; then \
+		echo "Not Debian: make sure Pango and the Liberation fonts are installed for the exports" >&2; exit 0; fi; \
+	missing=$$(for package in $(SYSTEM_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing" $$missing "for the exports"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "The exports need: sudo apt-get install" $$missing >&2; exit 1; \
+	fi
 
 # The browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 chromium:
@@ -52,6 +68,10 @@ run: database
 # A simulated session on a real server (its own temporary database): prints latencies and checks every response.
 bench: install-test
 	$(BIN)/python bench/live_session.py --attendees $(BENCH_ATTENDEES) --seconds $(BENCH_SECONDS)
+
+# Each export timed for every shipped briefing and a 100-response session: medians and peak memory.
+bench-exports: install-test
+	$(BIN)/python bench/exports.py
 
 test: install-test chromium
 	$(BIN)/python -m pytest

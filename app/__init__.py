@@ -55,9 +55,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
 
-    from .web import auth, library, run, sessions, take_part
+    from .web import auth, exports, library, run, sessions, take_part
 
-    for blueprint in (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp):
+    for blueprint in (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp, exports.bp):
         app.register_blueprint(blueprint)
 
     from .cli import register_cli

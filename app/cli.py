@@ -1,11 +1,10 @@
-"""Command-line interface: `flask --app app briefings list|show|check|import`."""
+"""Command-line interface: `flask --app app briefings …`, `templates …`, `users …` and `export briefing|session`."""
 
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -14,6 +13,7 @@ from flask.cli import AppGroup
 
 from .briefings import files
 from .briefings.library import display_path, load_library
+from .exports.files import FORMATS, write_atomically
 
 briefings_cli = AppGroup("briefings", help="Read, check and import briefing files.")
 
@@ -116,7 +116,7 @@ def import_briefing(source: Path, output_dir: Path | None, title: str | None, br
         raise click.ClickException(
             f"{display_path(target)} already exists; use --force to overwrite it or --id to choose another id"
         )
-    _write_atomically(target, text)
+    write_atomically(target, text.encode("utf-8"))
     if not as_json:
         click.echo(f"\nWrote {display_path(target)}. Check it, then run 'flask --app app briefings check'.")
 
@@ -138,18 +138,6 @@ def _print_report(result, target: Path) -> None:
         click.echo("\nNeeds a person's check:")
         for check in report.checks:
             click.echo(f"  - {check}")
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".import-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 templates_cli = AppGroup("templates", help="Read and check session templates.")
@@ -236,7 +224,77 @@ def change_password(name: str) -> None:
     click.echo(f"Changed the password of '{name}'.")
 
 
+export_cli = AppGroup("export", help="Export a briefing or a session as a PowerPoint deck or a PDF.")
+_FORMAT_OPTION = click.option(
+    "--format", "file_format", type=click.Choice(sorted(FORMATS)), required=True,
+    help="pptx: the editable deck; pdf: the handout (briefing) or the discussion record (session).",
+)
+_OUTPUT_OPTION = click.option(
+    "--output", type=click.Path(path_type=Path),
+    help="File (or existing folder) to write to; default: EXPORTS_DIR under the export's own name.",
+)
+
+
+@export_cli.command("briefing")
+@click.argument("briefing_id")
+@_FORMAT_OPTION
+@click.option("--template", "template_id", default="seven-minute", show_default=True,
+              help="The session template the deck follows.")
+@_OUTPUT_OPTION
+def export_briefing(briefing_id: str, file_format: str, template_id: str, output: Path | None) -> None:
+    """Export briefing BRIEFING_ID: an offline deck (pptx) or a handout (pdf)."""
+    from .exports.export import briefing_export
+    from .sessions.templates import load_templates
+
+    library = _library()
+    briefing = library.get(briefing_id)
+    if briefing is None:
+        known = ", ".join(sorted(library.briefings)) or "none"
+        raise click.ClickException(f"no briefing with id '{briefing_id}' (known: {known})")
+    templates = load_templates(current_app.config["SESSION_TEMPLATES_DIR"])
+    template = templates.get(template_id)
+    if template is None:
+        known = ", ".join(sorted(templates.templates)) or "none"
+        raise click.ClickException(f"no session template '{template_id}' (known: {known})")
+    _write_export(briefing_export(briefing, template, file_format, created=datetime.now(timezone.utc)), output)
+
+
+@export_cli.command("session")
+@click.argument("session_id")
+@_FORMAT_OPTION
+@_OUTPUT_OPTION
+def export_session(session_id: str, file_format: str, output: Path | None) -> None:
+    """Export session SESSION_ID (the id in its address): deck (pptx) or discussion record (pdf)."""
+    from .exports.export import session_export
+    from .extensions import db
+    from .sessions.record import record_of
+    from .sessions.service import SessionNotFound, find_session
+
+    moment = datetime.now(timezone.utc)
+    try:
+        record = record_of(find_session(db.session, session_id), moment)
+    except SessionNotFound:
+        raise click.ClickException(f"no session with id '{session_id}' (the id is in its address: /sessions/<id>)") from None
+    db.session.rollback()
+    _write_export(session_export(record, file_format, created=moment), output)
+
+
+def _write_export(export, output: Path | None) -> None:
+    if output is None:
+        target = Path(current_app.config["EXPORTS_DIR"]) / export.name
+    elif output.is_dir():
+        target = output / export.name
+    else:
+        target = output
+    try:
+        write_atomically(target, export.data)
+    except OSError as error:
+        raise click.ClickException(f"could not write {target}: {error.strerror or error}") from None
+    click.echo(f"Wrote {display_path(target)} ({len(export.data):,} bytes).")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(briefings_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(templates_cli)
     app.cli.add_command(users_cli)

@@ -50,6 +50,7 @@ def app_settings(tmp_path: Path, briefings_dir: Path | str, **config) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
         "BRIEFINGS_DIR": Path(briefings_dir),
+        "EXPORTS_DIR": tmp_path / "exports",  # never the project's own exports/ folder
         **config,
     }
 

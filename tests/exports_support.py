@@ -87,7 +87,9 @@ def sample_record(
                 title=step.title,
                 planned_seconds=step.planned_seconds,
                 allowed_seconds=step.planned_seconds + (60 if index == 1 else 0),
-                spent_seconds=step.planned_seconds + (40 if index == 1 else -5 if index == 0 else 0),
+                # A running session is on its second step: the ones after it are not reached yet.
+                spent_seconds=0 if status == "running" and index > 1
+                else step.planned_seconds + (40 if index == 1 else -5 if index == 0 else 0),
                 prompt=step.prompt,
                 sections=step.sections,
                 questions=questions,

@@ -63,7 +63,11 @@ def briefing(briefing_id: str):
     found = get_library().get(briefing_id)
     if found is None:
         abort(404)
-    return render_template("library/briefing.html", briefing=found)
+    from .sessions import DEFAULT_TEMPLATE, session_templates  # sessions imports this module's filters
+
+    return render_template(
+        "library/briefing.html", briefing=found, templates=session_templates().all(), default_template=DEFAULT_TEMPLATE
+    )
 
 
 @bp.get("/briefings/<briefing_id>.json")

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from .. import formatting, get_library
+from ..exports.files import remove_session_exports
 from ..extensions import db
 from ..sessions import service
 from ..sessions.models import SHORT_TEXT_LIMIT
@@ -142,6 +143,8 @@ def delete(public_id: str):
     title, started_at = row.title, row.started_at
     db.session.rollback()  # delete_session takes the write lock from its first statement
     service.delete_session(db.session, public_id, current_user)
+    # Its deck and record go too: a deleted session leaves none of its text in EXPORTS_DIR.
+    remove_session_exports(current_app.config["EXPORTS_DIR"], public_id)
     flash(f"Session deleted: {title}, {formatting.long_datetime(started_at)}.")
     return redirect(url_for("sessions.index"), 303)
 
