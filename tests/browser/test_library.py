@@ -154,10 +154,11 @@ def test_opening_a_briefing_shows_its_sections_in_reading_order(open_page, fixtu
 
     expect(page).to_have_url(re.compile(r"/briefings/riverside-mark-and-lloyd$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mark and Lloyd")
+    # "Take it offline" (the exports) comes first, then the briefing's own sections.
     sections = page.get_by_role("main").get_by_role("region")
-    expect(sections).to_have_count(4)
+    expect(sections).to_have_count(5)
     expect(sections.get_by_role("heading", level=2)).to_have_text(
-        ["1. Introduction", "2. Areas of concern", "3. Missed opportunities", "4. Actions taken"]
+        ["Take it offline", "1. Introduction", "2. Areas of concern", "3. Missed opportunities", "4. Actions taken"]
     )
     # The publisher's own numbers survive in a numbered list ("4." and "5." under segment 3).
     missed = page.get_by_role("region", name="3. Missed opportunities")
