@@ -59,7 +59,7 @@ def attachment_name(response) -> str:
 # --- the briefing page ---------------------------------------------------------------------------------------
 
 
-def test_the_briefing_page_offers_the_deck_and_the_handout_with_a_choice_of_template(client):
+def test_the_briefing_page_offers_the_deck_and_the_handout_with_a_choice_of_template(client, alice):
     soup = soup_of(client.get("/briefings/westborough-child-3"))
 
     offline = section(soup, "offline-heading")
@@ -73,7 +73,16 @@ def test_the_briefing_page_offers_the_deck_and_the_handout_with_a_choice_of_temp
     assert set(buttons) == {"Download PowerPoint deck", "Download PDF handout"}
     assert form["action"] == "/briefings/westborough-child-3/export.pptx"
     assert buttons["Download PDF handout"]["formaction"] == "/briefings/westborough-child-3/export.pdf"
-    assert "Downloads need a facilitator sign-in." in words(offline)
+
+
+def test_a_visitor_is_asked_to_sign_in_and_comes_back_to_the_briefing_not_to_a_download(client):
+    offline = section(soup_of(client.get("/briefings/westborough-child-3")), "offline-heading")
+
+    assert offline.find("form") is None
+    sign_in = offline.find("a", string="sign in to download")
+    assert sign_in["href"] == "/login?next=/briefings/westborough-child-3%23offline-heading"
+    page = client.get(sign_in["href"])
+    assert page.status_code == 200 and soup_of(page).find("input", attrs={"name": "password"}) is not None
 
 
 def test_a_briefing_download_asks_a_visitor_to_sign_in_first(client, app):
