@@ -32,3 +32,17 @@ def test_a_small_live_session_on_a_real_server_loses_and_duplicates_nothing(tmp_
     assert results["anonymous_linked"] == 0
     assert results["not_seen_on_presenter"] == 0  # every acknowledged response reached the presenter view
     assert "RESULT" in finished.stdout  # the figures are printed
+
+
+def test_the_export_benchmark_produces_and_reopens_every_export_of_a_full_session(tmp_path):
+    # bench/exports.py --only session: the 100-response, 10-action session made through the real service, each
+    # format in a process of its own. Timings are printed, never asserted.
+    figures = tmp_path / "exports.json"
+    command = [sys.executable, "bench/exports.py", "--only", "session", "--runs", "1", "--json", str(figures)]
+    finished = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    results = json.loads(figures.read_text())
+    assert results["failed"] == []
+    assert {(figure["format"], figure["responses"]) for figure in results["results"]} == {("pptx", 100), ("pdf", 100)}
+    assert all(figure["parts"] > 1 and figure["median_s"] > 0 for figure in results["results"])
+    assert "RESULT" in finished.stdout
