@@ -12,13 +12,10 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from app.exports import files
-from app.extensions import db
 from app.formatting import local_date
 from app.sessions import service
-from app.sessions.models import Facilitator
 
 from .test_auth import create_facilitator, csrf_token, sign_in
 from .test_sessions_pages import T0, alice, at, in_app, reflection_step, section, soup_of, start, words  # noqa: F401

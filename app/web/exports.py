@@ -20,8 +20,8 @@ from ..exports.files import FORMATS, write_atomically
 from ..extensions import db
 from ..sessions import service
 from ..sessions.record import record_of
-from . import now
 from ..sessions.service import SessionNotFound
+from . import now
 from .sessions import DEFAULT_TEMPLATE, session_not_found, session_templates
 
 bp = Blueprint("exports", __name__)
