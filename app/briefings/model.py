@@ -107,6 +107,11 @@ class Section:
         return self.heading or kind_label(self.kind)
 
     @property
+    def numbered_label(self) -> str:
+        """The label with the publisher's segment number, when it has one: "3. Missed opportunities"."""
+        return f"{self.number}. {self.label}" if self.number is not None else self.label
+
+    @property
     def paragraphs(self) -> list[str]:
         return [block.text for block in self.blocks if block.type == "paragraph"]
 

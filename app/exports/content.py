@@ -209,7 +209,6 @@ def _with_details(name: str, role: str, organisation: str) -> str:
 def _labels(sections: list[Section]) -> list[str]:
     labels: list[str] = []
     for section in sections:
-        label = f"{section.number}. {section.label}" if section.number is not None else section.label
-        if label not in labels:
-            labels.append(label)
+        if section.numbered_label not in labels:
+            labels.append(section.numbered_label)
     return labels

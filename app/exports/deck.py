@@ -435,14 +435,10 @@ def _section_key(section: Section) -> tuple:
     return section.kind, section.heading, section.number, tuple(section.texts())
 
 
-def _label(section: Section) -> str:
-    return f"{section.number}. {section.label}" if section.number is not None else section.label
-
-
 def section_paras(section: Section, skip: frozenset[str] = frozenset()) -> list[Para]:
     """A section: its label as a heading, then its paragraphs, sub-headings and lists with their notes.
     Text in `skip` (questions, shown with their responses instead) is left out."""
-    top = heading(inline(_label(section)))
+    top = heading(inline(section.numbered_label))
     out = [top]
     for block in section.blocks:
         if block.type == "paragraph":

@@ -140,19 +140,10 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        inline=_inline,
-        plain=plain_text,
-        addresses=addresses,
-        m_ss=formatting.m_ss,
-        long_day=formatting.long_day,
-        long_datetime=formatting.long_datetime,
-        local_time=formatting.local_time,
-        local_date=formatting.local_date,
-        long_date=formatting.long_date,
-        plural=formatting.plural,
-        iso_local=formatting.iso_local,
-    )
+    env.filters.update(inline=_inline, plain=plain_text, addresses=addresses)
+    # The same formatters the pages use (app/formatting.py), under the same names.
+    for name in ("m_ss", "long_day", "long_datetime", "local_time", "local_date", "long_date", "plural", "iso_local"):
+        env.filters[name] = getattr(formatting, name)
     return env
 
 

@@ -191,7 +191,7 @@ def plan(briefing: Briefing, template: SessionTemplate) -> Plan:
         carried = 0
         if step.for_each == "section" and len(sections) > 1:
             for section, seconds in zip(sections, _split(duration, len(sections))):
-                title = step.title.format(n=1, count=1, heading=_numbered_label(section))
+                title = step.title.format(n=1, count=1, heading=section.numbered_label)
                 steps.append(_planned(step, title, seconds, [section], []))
         elif step.for_each == "question" and len(questions) > 1:
             count = len(questions)
@@ -199,7 +199,7 @@ def plan(briefing: Briefing, template: SessionTemplate) -> Plan:
                 title = step.title.format(n=index, count=count, heading="")
                 steps.append(_planned(step, title, seconds, sections, [question]))
         else:
-            title = step.title.format(n=1, count=1, heading=_numbered_label(sections[0]) if sections else "")
+            title = step.title.format(n=1, count=1, heading=sections[0].numbered_label if sections else "")
             steps.append(_planned(step, title, duration, sections, questions))
     if carried and steps:
         steps[-1].planned_seconds += carried
@@ -208,13 +208,9 @@ def plan(briefing: Briefing, template: SessionTemplate) -> Plan:
         briefing=briefing.front_matter(),
         template={"id": template.id, "name": template.name, "description": template.description},
         steps=steps,
-        outline=[_numbered_label(section) for section in briefing.sections],
+        outline=[section.numbered_label for section in briefing.sections],
         unshown=[section for section in briefing.sections if id(section) not in shown],
     )
-
-
-def _numbered_label(section: Section) -> str:
-    return f"{section.number}. {section.label}" if section.number is not None else section.label
 
 
 def _planned(step: TemplateStep, title: str, seconds: int, sections, questions) -> PlannedStep:
