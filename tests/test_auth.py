@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app import create_app, ratelimit
 from app.extensions import db
 from app.ratelimit import FailedAttempt
+from app.sessions import models
 from app.sessions.models import Facilitator
 from app.web import auth
 
@@ -374,17 +375,150 @@ def test_names_count_whatever_their_case_and_whether_or_not_they_exist(client, a
     assert sign_in(client, "nobody-of-that-name", "anything").status_code == 429
 
 
-def test_many_wrong_passwords_from_one_network_block_every_account_from_it(app, client, alice):
+def test_fifty_wrong_passwords_against_made_up_names_do_not_stop_a_real_user_on_that_address_signing_in(app, alice):
+    guesser = app.test_client()
+    for n in range(auth.NETWORK_LIMIT):
+        assert sign_in(guesser, f"made-up-{n}", "password1").status_code in (200, 429)
+
+    neighbour = app.test_client()  # the same address: an office or a phone carrier's NAT
+
+    assert sign_in(neighbour).status_code == 303
+    assert neighbour.get("/sessions").status_code == 200
+
+
+def test_past_the_network_limit_a_wrong_password_is_refused_with_a_message_that_the_right_one_still_works(app, alice):
     now = datetime.now(timezone.utc)
     with app.app_context():
         for n in range(auth.NETWORK_LIMIT):
-            ratelimit.record_failure(db.session, auth.login_limits("127.0.0.1", f"name-{n}"), now)
+            ratelimit.record_failure(db.session, auth.login_limits("127.0.0.1", f"name-{n}").every, now)
+    neighbour = app.test_client()
 
-    response = sign_in(client)
+    response = sign_in(neighbour, "alice", "a typo")
 
     assert response.status_code == 429
-    assert "Too many wrong passwords from this network. Wait 10 minutes" in soup_of(response).get_text()
-    assert sign_in(from_address(app, "192.0.2.10")).status_code == 303
+    message = soup_of(response).find(attrs={"role": "alert"}).get_text(" ", strip=True)
+    assert auth.LOGIN_FAILED in message
+    assert "Many wrong passwords have come from this network" in message
+    assert "The right password still works." in message
+    assert sign_in(neighbour).status_code == 303
+
+
+def guess_from_fresh_devices(app, name: str, tries: int) -> list[int]:
+    """Wrong passwords for `name`, each from a device and address never seen before (a botnet, say)."""
+    answers = []
+    for n in range(tries):
+        answers.append(sign_in(from_address(app, f"198.51.100.{n + 1}"), name, f"guess {n}").status_code)
+    return answers
+
+
+def test_guessers_with_fresh_devices_and_addresses_get_no_more_than_the_account_wide_number_of_guesses(
+    app, alice, monkeypatch
+):
+    checked = []
+    real_check = Facilitator.check_password
+    monkeypatch.setattr(
+        Facilitator, "check_password", lambda self, password: checked.append(password) or real_check(self, password)
+    )
+
+    answers = guess_from_fresh_devices(app, "alice", auth.ACCOUNT_WIDE_LIMIT + 15)
+
+    assert answers.count(200) == auth.ACCOUNT_WIDE_LIMIT
+    assert set(answers[auth.ACCOUNT_WIDE_LIMIT:]) == {429}
+    assert len(checked) == auth.ACCOUNT_WIDE_LIMIT
+    # Even the right password, from a device the account has never used, waits with the rest.
+    blocked = sign_in(from_address(app, "203.0.113.7"))
+    assert blocked.status_code == 429
+    assert "A device this account has signed in from before can still sign in." in soup_of(blocked).get_text()
+
+
+def test_a_device_the_account_signed_in_from_before_still_signs_in_while_guessers_have_locked_the_account(app, alice):
+    own_laptop = from_address(app, "192.0.2.10")
+    assert sign_in(own_laptop).status_code == 303
+    sign_out(own_laptop)
+
+    guess_from_fresh_devices(app, "alice", auth.ACCOUNT_WIDE_LIMIT)
+    assert sign_in(from_address(app, "203.0.113.7")).status_code == 429
+
+    assert sign_in(own_laptop).status_code == 303
+    assert own_laptop.get("/sessions").status_code == 200
+
+
+def test_a_known_device_has_its_own_count_of_wrong_passwords(app, alice):
+    own_laptop = app.test_client()
+    assert sign_in(own_laptop).status_code == 303
+    sign_out(own_laptop)
+
+    wrong_guesses(own_laptop, auth.ACCOUNT_LIMIT)
+
+    assert sign_in(own_laptop).status_code == 429
+    assert sign_in(app.test_client()).status_code == 303  # another device on the same address is not held up
+
+
+def test_a_device_known_to_one_account_is_a_stranger_to_another(app, alice):
+    create_facilitator(app, "bob", "bobs own password")
+    shared_pc = app.test_client()
+    assert sign_in(shared_pc).status_code == 303
+    sign_out(shared_pc)
+
+    guess_from_fresh_devices(app, "bob", auth.ACCOUNT_WIDE_LIMIT)
+
+    assert sign_in(shared_pc, "bob", "bobs own password").status_code == 429
+    assert sign_in(shared_pc).status_code == 303
+
+
+@pytest.mark.parametrize("cookie", ["not signed at all", "eyJpZCI6ICJ4In0.forged.signature", ""])
+def test_a_forged_known_device_cookie_earns_no_exemption(app, alice, cookie):
+    guess_from_fresh_devices(app, "alice", auth.ACCOUNT_WIDE_LIMIT)
+    forger = from_address(app, "203.0.113.9")
+    forger.set_cookie(auth.KNOWN_DEVICE_COOKIE, cookie, path="/login")
+
+    assert sign_in(forger).status_code == 429
+
+
+def test_the_known_device_cookie_is_only_sent_to_the_sign_in_page_and_hidden_from_scripts(app, alice):
+    client = app.test_client()
+    sign_in(client)
+
+    cookie = client.get_cookie(auth.KNOWN_DEVICE_COOKIE, path="/login")
+
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax" and cookie.path == "/login"
+    assert "alice" not in cookie.value
+
+
+def alert_text(response) -> str:
+    return soup_of(response).find(attrs={"role": "alert"}).get_text(" ", strip=True)
+
+
+def test_a_made_up_name_gets_the_same_answers_as_a_real_account_at_every_stage(app, alice):
+    real, made_up = from_address(app, "192.0.2.1"), from_address(app, "192.0.2.2")
+    for _ in range(auth.ACCOUNT_LIMIT):
+        wrong_real, wrong_made_up = sign_in(real, "alice", "nope"), sign_in(made_up, "nobody-here", "nope")
+        assert wrong_real.status_code == wrong_made_up.status_code
+        assert alert_text(wrong_real) == alert_text(wrong_made_up)
+    blocked_real, blocked_made_up = sign_in(real, "alice", "nope"), sign_in(made_up, "nobody-here", "nope")
+    assert blocked_real.status_code == blocked_made_up.status_code == 429
+    assert alert_text(blocked_real) == alert_text(blocked_made_up)
+
+    guess_from_fresh_devices(app, "alice", auth.ACCOUNT_WIDE_LIMIT)
+    guess_from_fresh_devices(app, "nobody-here", auth.ACCOUNT_WIDE_LIMIT)
+    locked_real = sign_in(from_address(app, "203.0.113.1"), "alice", "nope")
+    locked_made_up = sign_in(from_address(app, "203.0.113.2"), "nobody-here", "nope")
+    assert locked_real.status_code == locked_made_up.status_code == 429
+    assert alert_text(locked_real) == alert_text(locked_made_up)
+
+
+def test_a_made_up_name_costs_one_password_hash_like_a_real_one(app, alice, monkeypatch):
+    hashed = []
+    for module in (auth, models):  # the dummy check for unknown names, and Facilitator.check_password
+        real = module.check_password_hash
+        counted = lambda stored, password, real=real: hashed.append(1) or real(stored, password)  # noqa: E731
+        monkeypatch.setattr(module, "check_password_hash", counted)
+
+    sign_in(from_address(app, "192.0.2.1"), "alice", "nope")
+    real_account = len(hashed)
+    sign_in(from_address(app, "192.0.2.2"), "nobody-here", "nope")
+
+    assert real_account == 1 and len(hashed) - real_account == 1
 
 
 def test_a_right_password_under_the_limit_signs_in_and_forgives_the_typos_before_it(client, alice):
@@ -427,7 +561,9 @@ def test_one_device_seen_under_two_spellings_of_its_address_is_counted_once(addr
 
 @pytest.mark.parametrize("address", ["unknown", "not an address " * 40, ""])
 def test_any_address_the_server_reports_gives_limits_that_can_be_stored(address):
-    assert all(len(limit.key) <= 200 for limit in auth.login_limits(address, "x" * 5000))
+    assert all(len(limit.key) <= 200 for limit in auth.login_limits(address, "x" * 5000).every)
+    known = auth.login_limits(address, "x" * 5000, known_device="k" * 32)
+    assert all(len(limit.key) <= 200 for limit in known.every)
 
 
 def test_a_request_without_an_address_still_has_a_client_address(app):

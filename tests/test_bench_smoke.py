@@ -46,3 +46,18 @@ def test_the_export_benchmark_produces_and_reopens_every_export_of_a_full_sessio
     assert {(figure["format"], figure["responses"]) for figure in results["results"]} == {("pptx", 100), ("pdf", 100)}
     assert all(figure["parts"] > 1 and figure["median_s"] > 0 for figure in results["results"])
     assert "RESULT" in finished.stdout
+
+
+def test_while_a_script_floods_join_with_wrong_codes_a_neighbour_on_its_address_still_joins(tmp_path):
+    # bench/join_guessing.py, briefly: every wrong code is checked (the address's count only changes the answer),
+    # and a fresh browser on the same address joins with the right code at the end. Rates are printed, never
+    # asserted.
+    figures = tmp_path / "guessing.json"
+    command = [sys.executable, "bench/join_guessing.py", "--seconds", "3", "--clients", "2", "--workers", "2",
+               "--threads", "2", "--json", str(figures), "--database", postgres_url() or "sqlite"]
+    finished = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=180)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    results = json.loads(figures.read_text())
+    assert results["checked"] > 0 and results["errors"] == 0
+    assert results["neighbour_status"] == 303
+    assert "RESULT" in finished.stdout

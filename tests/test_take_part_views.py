@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ratelimit import FailedAttempt
 from app.sessions import join, service
-from app.sessions.models import Response
+from app.sessions.models import Attendee, Response
 
 from .support import make_app
 from .test_run_views import (
@@ -159,6 +159,52 @@ def test_repeated_wrong_codes_are_slowed_down_but_a_colleague_on_the_same_networ
     assert "Too many wrong codes. Wait 10 minutes" in words(soup_of(blocked).find(id="join-error"))
 
     join_as(app, session_id, "Colleague")  # same address (the test client's), another browser
+
+
+def guess_codes_from_fresh_devices(app, guesses: int, per_device: int = 10) -> None:
+    """A script behind one address that drops its cookies: a fresh device every `per_device` wrong codes."""
+    made = 0
+    while made < guesses:
+        device = app.test_client()
+        token = page_token(device, "/join")
+        for _ in range(min(per_device, guesses - made)):
+            code = "".join(join.ALPHABET[(made * 7 + i) % len(join.ALPHABET)] for i in range(join.LENGTH))
+            answer = device.post("/join", data={"csrf_token": token, "code": code})
+            assert answer.status_code in (422, 429)
+            made += 1
+
+
+def test_a_neighbour_behind_the_address_of_a_code_guesser_still_joins_with_the_right_code(app, session_id):
+    guess_codes_from_fresh_devices(app, 103)
+
+    join_as(app, session_id, "Neighbour")  # same address (an office or a carrier's NAT), a fresh browser
+    join_as(app, session_id)  # and anonymously
+
+
+def test_past_the_address_limit_a_wrong_code_is_refused_with_a_message_that_the_right_code_still_works(app, session_id):
+    guess_codes_from_fresh_devices(app, 100)
+    neighbour = app.test_client()
+
+    answer = neighbour.post("/join", data={"csrf_token": page_token(neighbour, "/join"), "code": "ZZZ-ZZZ-ZZZ"})
+
+    assert answer.status_code == 429 and int(answer.headers["Retry-After"]) > 0
+    message = words(soup_of(answer).find(id="join-error"))
+    assert "Many wrong codes have come from this network" in message
+    assert "The right code still works" in message
+
+
+def test_a_device_past_its_own_limit_is_not_even_checked_so_a_guesser_learns_nothing_more(app, session_id):
+    guesser = app.test_client()
+    token = page_token(guesser, "/join")
+    for _ in range(10):
+        assert guesser.post("/join", data={"csrf_token": token, "code": "ZZZZZZZZZ"}).status_code == 422
+
+    right = guesser.post("/join", data={"csrf_token": token, "code": code_of(app, session_id)})
+
+    assert right.status_code == 429
+    assert "Too many wrong codes" in words(soup_of(right).find(id="join-error"))
+    with app.app_context():
+        assert db.session.execute(select(func.count()).select_from(Attendee)).scalar_one() == 0
 
 
 def test_right_codes_are_never_counted_so_a_whole_team_joins_from_one_network(app, session_id):

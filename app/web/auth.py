@@ -5,12 +5,27 @@ gets the same message and costs the same time (an unknown name is checked agains
 form never tells which was wrong.
 
 Guessing is limited by counting wrong sign-ins in the database (app/ratelimit.py), so every server process
-sees the same counts: 5 in 10 minutes from one address for one name, and 50 in 10 minutes from one address for
-any names. Past either, the form answers 429 with how long to wait and does not check the password at all, so
-a guess made then tells nothing. Only failures count; a right password clears that address's count for that
-name (never the address's count as a whole, which a guesser with an account of their own could otherwise reset).
-An unknown name counts like a known one, so the limit never tells which names exist. The names in the keys are
-hashed: people sometimes type their password into the name field, and it should not land in the database.
+sees the same counts. The limits are per account, never per address alone: one address is often a whole office
+or a phone carrier's NAT, and a guesser there must not lock out the people behind it.
+
+- 5 wrong passwords in 10 minutes for one name from one device: from an address (IPv6 by /64), or from a
+  *known device* (below). Past it, that device's tries for that name are not checked.
+- 20 wrong passwords in 10 minutes for one name from all devices the account has not signed in from before,
+  whatever their addresses: the bound on a guesser who changes address and drops cookies. Past it, those tries
+  are not checked; the 429 says how long to wait and that a known device still signs in.
+- A known device is a browser that has signed in to the account before: it carries a signed cookie (OWASP's
+  "device cookies"), sent only to /login, with a random id and the (hashed) names that signed in from it. It is
+  exempt from the account-wide limit and has only its own count of 5, so guessers cannot lock a facilitator out
+  of their own account from their own laptop. The cookie is signed with the app's secret key, so it cannot be
+  made up, and it is only ever handed out for the right password.
+- 50 wrong passwords in 10 minutes from one address for any names only changes how a wrong password is answered
+  (429, saying that the right password still works); the password is still checked, so a right one signs in.
+
+A wrong name and a wrong password get the same answers: an unknown name counts like a known one, under the same
+limits, and costs the same scrypt check, so neither the form nor the limits tell which names exist. A right
+password clears its device's count for that name (never the account-wide count, nor the address's as a whole,
+which a guesser with an account of their own could otherwise reset). The names in the keys are hashed: people
+sometimes type their password into the name field, and it should not land in the database.
 
 Signing out changes the facilitator's login token, which is part of the id Flask-Login keeps in the cookie:
 every copy of the old cookie stops working, in this browser and any other.
@@ -22,12 +37,14 @@ import hashlib
 import ipaddress
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,10 +59,22 @@ NAME_LIMIT = 80  # Facilitator.name
 PASSWORD_LIMIT = 1024  # longer than any real password; hashing megabytes would be a cheap way to load the server
 LOGIN_FAILED = "The name or the password is not right. Check both and try again."
 LOGIN_WINDOW = timedelta(minutes=10)
-ACCOUNT_LIMIT = 5  # wrong passwords from one address for one name within LOGIN_WINDOW
-NETWORK_LIMIT = 50  # wrong passwords from one address for any names: a whole office shares one address
+ACCOUNT_LIMIT = 5  # wrong passwords from one device (an address, or a known device) for one name in LOGIN_WINDOW
+ACCOUNT_WIDE_LIMIT = 20  # wrong passwords for one name from every device it has not signed in from before
+NETWORK_LIMIT = 50  # wrong passwords from one address for any names: past it, wrong ones get 429, right ones work
 TOO_MANY_FOR_ACCOUNT = "Too many wrong passwords from this device for this account. Wait {wait}, then try again."
-TOO_MANY_FROM_NETWORK = "Too many wrong passwords from this network. Wait {wait}, then try again."
+TOO_MANY_FOR_ACCOUNT_EVERYWHERE = (
+    "Too many wrong passwords for this account from new devices. Wait {wait}, then try again. "
+    "A device this account has signed in from before can still sign in."
+)
+BUSY_NETWORK = (
+    " Many wrong passwords have come from this network (a shared office or phone network) in the last few "
+    "minutes, so wrong ones from it are refused for {wait}. The right password still works."
+)
+
+KNOWN_DEVICE_COOKIE = "known_device"
+KNOWN_DEVICE_DAYS = 180  # how long a browser stays known without signing in again
+KNOWN_DEVICE_NAMES = 10  # accounts one browser remembers (a shared PC); the oldest is forgotten first
 
 _dummy_hash: str | None = None
 
@@ -94,16 +123,74 @@ def address_key(address: str) -> str:
     return str(parsed)
 
 
-def login_limits(address: str, name: str) -> tuple[Limit, Limit]:
-    """The limits a sign-in from `address` as `name` counts against: (this address and name, this address)."""
+def name_digest(name: str) -> str:
+    """A name as the limits and the known-device cookie hold it: any case, hashed (a name field sometimes
+    receives a password by mistake), and any length fits a key."""
+    return hashlib.sha256(name.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class LoginLimits:
+    """What a sign-in counts against. `device` and `account` (when there is one) stop a password being checked;
+    `network` only changes how a wrong one is answered."""
+
+    device: Limit
+    account: Limit | None
+    network: Limit
+
+    @property
+    def every(self) -> list[Limit]:
+        return [limit for limit in (self.device, self.account, self.network) if limit is not None]
+
+
+def login_limits(address: str, name: str, known_device: str | None = None) -> LoginLimits:
+    """The limits a sign-in from `address` as `name` counts against; `known_device` is the id from a known-device
+    cookie that this name signed in from before, and replaces the address and the account-wide count."""
     client = address_key(address)
-    # Any name counts, known or not (the limit must not tell which exist); hashed, since a name field sometimes
-    # receives a password by mistake, and any length fits the key.
-    name_digest = hashlib.sha256(name.lower().encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return (
-        Limit(f"login:client:{client}:{name_digest}", ACCOUNT_LIMIT, LOGIN_WINDOW),
-        Limit(f"login:network:{client}", NETWORK_LIMIT, LOGIN_WINDOW),
+    # Any name counts, known or not: the limits must not tell which exist.
+    digest = name_digest(name)
+    network = Limit(f"login:network:{client}", NETWORK_LIMIT, LOGIN_WINDOW)
+    if known_device is not None:
+        return LoginLimits(Limit(f"login:known:{known_device}:{digest}", ACCOUNT_LIMIT, LOGIN_WINDOW), None, network)
+    return LoginLimits(
+        device=Limit(f"login:client:{client}:{digest}", ACCOUNT_LIMIT, LOGIN_WINDOW),
+        account=Limit(f"login:account:{digest}", ACCOUNT_WIDE_LIMIT, LOGIN_WINDOW),
+        network=network,
     )
+
+
+@dataclass(frozen=True)
+class KnownDevice:
+    id: str
+    names: tuple[str, ...]  # name digests, oldest first
+
+
+def _known_device_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="known-device")
+
+
+def read_known_device(cookie: str | None, secret: str) -> KnownDevice | None:
+    """The known device a cookie names, when its signature is right and it is not too old; else None."""
+    if not cookie:
+        return None
+    try:
+        data = _known_device_serializer(secret).loads(cookie, max_age=KNOWN_DEVICE_DAYS * 24 * 3600)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("names"), list):
+        return None
+    device_id, names = data["id"], tuple(name for name in data["names"] if isinstance(name, str))
+    if not 8 <= len(device_id) <= 32:
+        return None
+    return KnownDevice(device_id, names[-KNOWN_DEVICE_NAMES:])
+
+
+def known_device_cookie(device: KnownDevice | None, name: str, secret: str) -> str:
+    """The cookie for a device that has just signed in as `name`: the same id when it had one, this name last."""
+    device_id = device.id if device is not None else secrets.token_urlsafe(12)
+    digest = name_digest(name)
+    names = [known for known in (device.names if device else ()) if known != digest] + [digest]
+    return _known_device_serializer(secret).dumps({"id": device_id, "names": names[-KNOWN_DEVICE_NAMES:]})
 
 
 def _minutes(seconds: int) -> str:
@@ -117,6 +204,12 @@ def _find_facilitator(name: str) -> Facilitator | None:
     return db.session.execute(select(Facilitator).where(Facilitator.name == name)).scalar_one_or_none()
 
 
+def _login_page(name: str, error: str, next_path: str | None, status: int, retry_after: int):
+    response = make_response(render_template("auth/login.html", name=name, error=error, next_path=next_path), status)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_path = safe_next(request.values.get("next"))
@@ -127,29 +220,42 @@ def login():
         name = request.form.get("name", "").strip()
         password = request.form.get("password", "")
         now = datetime.now(timezone.utc)
-        account_limit, network_limit = limits = login_limits(client_address(), name)
-        wait, message = max(
-            (ratelimit.retry_after(db.session, [account_limit], now), TOO_MANY_FOR_ACCOUNT),
-            (ratelimit.retry_after(db.session, [network_limit], now), TOO_MANY_FROM_NETWORK),
-        )
+        secret = current_app.config["SECRET_KEY"]
+        device = read_known_device(request.cookies.get(KNOWN_DEVICE_COOKIE), secret)
+        known_here = device is not None and name_digest(name) in device.names
+        limits = login_limits(client_address(), name, device.id if known_here else None)
+        waits = [(ratelimit.retry_after(db.session, [limits.device], now), TOO_MANY_FOR_ACCOUNT)]
+        if limits.account is not None:
+            waits.append((ratelimit.retry_after(db.session, [limits.account], now), TOO_MANY_FOR_ACCOUNT_EVERYWHERE))
+        wait, message = max(waits)
         if wait:
             # The password is not even checked: while blocked, a guess learns nothing and costs no scrypt.
-            page = render_template(
-                "auth/login.html", name=name, error=message.format(wait=_minutes(wait)), next_path=next_path
-            )
-            response = make_response(page, 429)
-            response.headers["Retry-After"] = str(wait)
-            return response
+            return _login_page(name, message.format(wait=_minutes(wait)), next_path, 429, wait)
+        # Only how a wrong password is answered: a right one signs in whatever else came from this address.
+        network_wait = ratelimit.retry_after(db.session, [limits.network], now)
         facilitator = _find_facilitator(name) if len(password) <= PASSWORD_LIMIT else None
         if facilitator is not None and facilitator.check_password(password):
             # A fresh cookie: nothing from before signing in (an old CSRF token, say) carries over.
             session.clear()
             login_user(facilitator)
-            ratelimit.clear(db.session, [account_limit.key])
-            return redirect(next_path or url_for("sessions.index"), 303)
+            ratelimit.clear(db.session, [limits.device.key])
+            response = redirect(next_path or url_for("sessions.index"), 303)
+            response.set_cookie(
+                KNOWN_DEVICE_COOKIE,
+                known_device_cookie(device, name, secret),
+                max_age=KNOWN_DEVICE_DAYS * 24 * 3600,
+                path=url_for("auth.login"),  # read only here; no other request carries it
+                secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
         if facilitator is None:
             _spend_a_password_check(password[:PASSWORD_LIMIT])
-        ratelimit.record_failure(db.session, limits, now)
+        ratelimit.record_failure(db.session, limits.every, now)
+        if network_wait:
+            message = LOGIN_FAILED + BUSY_NETWORK.format(wait=_minutes(network_wait))
+            return _login_page(name, message, next_path, 429, network_wait)
         error = LOGIN_FAILED
     return render_template("auth/login.html", name=name, error=error, next_path=next_path)
 

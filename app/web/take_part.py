@@ -9,13 +9,18 @@ the session's status and moderation. Other people's responses do not change it, 
 
 Wrong join codes are counted (app/ratelimit.py, in the database, so every server process sees the same counts)
 per device, per network and per code typed; right ones never are, so a team joining from one office network is
-not slowed by its own successes.
+not slowed by its own successes. A device past its limit, or a code typed wrong too often, is not even checked.
+A network past its limit is: one address is often a whole office or a phone carrier's NAT, and a guesser there
+must not lock out everyone behind it, so the right code still joins and only wrong ones are answered 429. What
+keeps guessing out of reach is then the size of the code space against the rate a server can answer at all
+(docs/attendees.md has the figures).
 """
 
 from __future__ import annotations
 
 import math
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
@@ -61,17 +66,32 @@ def _device() -> str:
     return session["device"]
 
 
-def _join_limits(code_typed: str) -> list[ratelimit.Limit]:
+@dataclass(frozen=True)
+class JoinLimits:
+    """What a code typed on /join counts against."""
+
+    device: ratelimit.Limit  # one person (one browser) guessing: past it, codes are not checked
+    code: ratelimit.Limit  # the same wrong code again and again (a stale poster): past it, not checked
+    network: ratelimit.Limit  # a script that drops its cookies: past it, wrong codes get 429, right ones join
+
+    @property
+    def every(self) -> list[ratelimit.Limit]:
+        return [self.device, self.code, self.network]
+
+
+def _join_limits(code_typed: str) -> JoinLimits:
     address = address_key(client_address())
     code = join_codes.normalise(code_typed) or "".join(code_typed.split())[:20].upper()
-    return [
-        # One person (one browser) guessing.
-        ratelimit.Limit(f"join:client:{address}:{_device()}", 10, WINDOW),
-        # A script that drops its cookies: the whole network, generous enough for a team's typing mistakes.
-        ratelimit.Limit(f"join:network:{address}", 100, WINDOW),
-        # The same wrong code, again and again (from a stale poster, say).
-        ratelimit.Limit(f"join:code:{code}", 30, WINDOW),
-    ]
+    return JoinLimits(
+        device=ratelimit.Limit(f"join:client:{address}:{_device()}", 10, WINDOW),
+        code=ratelimit.Limit(f"join:code:{code}", 30, WINDOW),
+        network=ratelimit.Limit(f"join:network:{address}", 100, WINDOW),
+    )
+
+
+def _wait_text(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _tokens() -> dict:
@@ -133,25 +153,37 @@ def join_form():
 def join():
     form = {name: request.form.get(name, "") for name in ("code", "name", "role", "organisation")}
     limits = _join_limits(form["code"])
-    wait = ratelimit.retry_after(db.session, limits, now())
+    at = now()
+    wait = ratelimit.retry_after(db.session, [limits.device, limits.code], at)
     if wait:
-        minutes = math.ceil(wait / 60)
+        # Not checked at all: past its own limit a device learns nothing from another guess.
         error = (
-            f"Too many wrong codes. Wait {minutes} minute{'s' if minutes != 1 else ''}, then try again. "
+            f"Too many wrong codes. Wait {_wait_text(wait)}, then try again. "
             f"The code is on the facilitator's screen: {join_codes.LENGTH} letters and numbers."
         )
         page = render_template("take_part/join.html", form=form, error=error)
         return page, 429, {"Retry-After": str(wait)}
+    # It decides only how a wrong code is answered, never whether a code is checked: a neighbour behind the
+    # guesser's address joins with the right code.
+    network_wait = ratelimit.retry_after(db.session, [limits.network], at)
     joined = _already_joined(form["code"])
     if joined:
         return redirect(url_for("take_part.page", public_id=joined), code=303)
     try:
         row, token = participation.join_session(
-            db.session, form["code"], form["name"], form["role"], form["organisation"], now()
+            db.session, form["code"], form["name"], form["role"], form["organisation"], at
         )
     except WrongCode as error:
         db.session.rollback()
-        ratelimit.record_failure(db.session, limits, now())
+        ratelimit.record_failure(db.session, limits.every, at)
+        if network_wait:
+            message = (
+                f"{error} Many wrong codes have come from this network (a shared office or phone network) in the "
+                f"last few minutes, so wrong codes from it are refused for {_wait_text(network_wait)}. "
+                "The right code still works."
+            )
+            page = render_template("take_part/join.html", form=form, error=message, code_error=True)
+            return page, 429, {"Retry-After": str(network_wait)}
         return render_template("take_part/join.html", form=form, error=str(error), code_error=True), 422
     except SessionError as error:  # a name or role that is too long: not a guess, so not counted
         db.session.rollback()
