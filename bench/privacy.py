@@ -23,7 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures"
-SETS = {"labelled": FIXTURES / "reflections.yaml", "held-out": FIXTURES / "reflections_heldout.yaml"}
+SETS = {
+    "labelled": FIXTURES / "reflections.yaml",
+    "held-out": FIXTURES / "reflections_heldout.yaml",
+    "held-out 2": FIXTURES / "reflections_heldout2.yaml",
+}
 TODAY = date(2026, 11, 25)
 
 

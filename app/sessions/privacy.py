@@ -27,7 +27,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 import phonenumbers
 
@@ -549,20 +548,20 @@ def _is_birth_date(text: str, start: int, end: int) -> bool:
     return bool(_PERSON_BEFORE_BRACKET.search(text[max(0, start - 30) : start]))
 
 
-@cache
-def _phone_leniency():
-    return phonenumbers.Leniency.POSSIBLE
-
-
 def _phones(text: str) -> list[tuple[int, int]]:
-    """UK numbers (and international ones written with +): libphonenumber finds them; "possible" rather than
-    "valid" so the drama numbers Ofcom sets aside (07700 900xxx) and newly issued ranges count too, with at least
-    ten digits so a year or a count is not taken for one."""
+    """UK numbers, and international ones written with + or 00: libphonenumber finds them. "Possible" rather than
+    "valid", so the drama numbers Ofcom sets aside (07700 900xxx) and newly issued ranges count too; but only
+    numbers written as people write phone numbers (a leading 0, + or 00) with at least ten digits, so a year, a
+    count or a reference number is not taken for one."""
     spans = []
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=_phone_leniency()):
-        digits = re.sub(r"\D", "", match.raw_string)
-        if len(digits) >= 10:
-            spans.append((match.start, match.end))
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        start, raw = match.start, match.raw_string
+        if raw.startswith("(") and ")" not in raw:  # "(01942 555 012)": the matcher keeps only the opening one
+            start, raw = start + 1, raw[1:]
+        digits = re.sub(r"\D", "", raw)
+        written_as_a_phone_number = raw.lstrip("(").startswith(("0", "+"))
+        if len(digits) >= 10 and written_as_a_phone_number:
+            spans.append((start, start + len(raw)))
     return spans
 
 
