@@ -42,6 +42,8 @@ LABELS = {
     "date_of_birth": "a date of birth",
 }
 
+# +44 or 0, then 9 or 10 more digits with optional spaces, dashes, dots or brackets (UK numbers are 10-11 digits).
+UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s.-]?\d){5,8}\b")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})(?![\d-])")
 # The UK postcode shapes: A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA.
@@ -421,6 +423,9 @@ def _names(text: str) -> list[tuple[int, int]]:
                 if word.lower not in ORDINARY_WORDS or _known_surname(words[i + 1]):
                     add(i, run)
                     continue
+            if (longer or before_capitalised) and _all_names(_capitalised_run(words, i, joined)):
+                add(i, 1)  # names one after another: "Sarah Jones Kai Hall", "Aisha Rahman Begum Khan"
+                continue
         # A first name on its own: "we closed the case on Aiden", "Bogdan worked nights", "ask Destiny". At the
         # start of a sentence only a common first name that is not also an ordinary word counts ("Will we...",
         # "Hope is not a plan"); inside a sentence an ordinary word capitalised is a name ("we asked Will"),
@@ -438,6 +443,25 @@ def _names(text: str) -> list[tuple[int, int]]:
             if not part_of_title:
                 add(i, 1)
     return _merge(spans)
+
+
+def _capitalised_run(words: list[_Word], index: int, joined) -> list[_Word]:
+    """The capitalised words next to each other around `index`."""
+    first = index
+    while first > 0 and words[first - 1].capitalised and joined(first - 1, first):
+        first -= 1
+    last = index
+    while last + 1 < len(words) and words[last + 1].capitalised and joined(last, last + 1):
+        last += 1
+    return words[first : last + 1]
+
+
+def _all_names(run: list[_Word]) -> bool:
+    """Every word a listed name (none of NOT_NAMES), and one a first name that is no ordinary word: a run of
+    names, not a capitalised title."""
+    return all(
+        word.lower not in NOT_NAMES and (_known_first_name(word) or _known_surname(word)) for word in run
+    ) and any(_known_first_name(word) and word.lower not in ORDINARY_WORDS for word in run)
 
 
 def _surname_like(word: _Word) -> bool:
@@ -562,6 +586,14 @@ def _phones(text: str) -> list[tuple[int, int]]:
         written_as_a_phone_number = raw.lstrip("(").startswith(("0", "+"))
         if len(digits) >= 10 and written_as_a_phone_number:
             spans.append((start, start + len(raw)))
+    # libphonenumber splits numbers written one after another with only spaces between ("07700 900123 07700
+    # 900456") into pieces too short to count; the UK shape (0 or +44, then 10-11 digits in all) catches those.
+    for match in UK_PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        national = "0" + digits[2:] if digits.startswith("44") else digits
+        overlaps = any(start < match.end() and match.start() < end for start, end in spans)
+        if 10 <= len(national) <= 11 and not overlaps:
+            spans.append(match.span())
     return spans
 
 
