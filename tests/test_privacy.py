@@ -220,6 +220,16 @@ def test_phone_numbers_are_found_in_the_ways_people_write_them(text, found):
     assert [(f.kind, f.text) for f in find_personal_data(text, TODAY) if f.kind == "phone"] == [("phone", found)]
 
 
+def test_phone_numbers_written_one_after_another_are_each_found():
+    findings = find_personal_data("numbers on file: 07700 900123 07700 900456", TODAY)
+    assert [(f.kind, f.text) for f in findings] == [("phone", "07700 900123"), ("phone", "07700 900456")]
+
+
+def test_names_written_one_after_another_are_found_and_a_name_in_lower_case_by_a_relation_too():
+    assert names_found("Present: Sarah Jones Kai Hall") != []
+    assert names_found("we need to talk to his mum sarah") == ["sarah"]
+
+
 def test_the_nudge_names_a_name_and_an_address_and_still_asks_not_to_identify_a_family():
     message = nudge(find_personal_data("Mrs Begum at 12 Acacia Road", TODAY))
     assert message.startswith("This looks like it contains a person's name and a street address.")
