@@ -115,6 +115,7 @@ def names_found(text: str) -> list[str]:
         ("Amelia-Rose was born at 28 weeks.", "Amelia-Rose"),
         ("Tomasz Nowak's kids were always hungry.", "Tomasz Nowak"),
         ("Halima's GP didn't know she had a social worker.", "Halima"),
+        ("PC Smith attended and DS Hughes took the statement.", "Smith"),
     ],
 )
 def test_a_persons_name_is_found_from_a_list_or_from_its_context(text, name):
@@ -170,6 +171,7 @@ def test_a_street_address_is_found_with_or_without_a_number(text, address):
         "She moved from Chester to Preston and the file stayed.",
         "Muslim and Christian faith leaders both offered to help.",
         "Our GPs and HVs need the same chronology.",
+        "As the DSL at St Peter's I see this a lot; St. John Ambulance were first there.",
     ],
 )
 def test_the_words_every_safeguarding_reflection_uses_are_not_taken_for_names(text):

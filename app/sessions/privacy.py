@@ -90,7 +90,10 @@ FAMILY_WORDS = frozenset(
     "family families household children kids boys girls twins brothers sisters siblings household's family's "
     "case home house parents lads".split()
 )
-TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master)\b\.?")
+# Titles and police ranks before a surname: "Mrs Begum", "Dr Okonkwo", "PC Smith", "DS Hughes", "Cllr Patel".
+TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|PC|DC|PS|DS|DI|DCI|Sgt|Insp|Cllr|Councillor|Rev|Revd)\b\.?")
+# A saint's name is a church's, a school's or a hospital's: "St Peter's", "St Mary's Hospital", "Saint John".
+SAINTS = frozenset("st saint".split())
 APPOSITION = re.compile(
     r",\s+(?:the|his|her|their|our|your|my|a|an)\s+(?:[a-z-]+\s+){0,2}?"
     r"(?:%s|eldest|oldest|youngest|middle|one|daughter|son|child)\b" % "|".join(sorted(RELATIONS - {"little"}))
@@ -128,7 +131,7 @@ NOT_NAMES = frozenset(
     greater north south east west central city town county borough district metropolitan royal national
     council councils government authority authorities local partnership partnerships board boards service
     services team teams unit units hub department office ministry agency trust trusts foundation charity
-    nhs police constabulary probation court courts tribunal prison hospital hospitals infirmary clinic surgery
+    nhs police constabulary ambulance probation court courts tribunal prison hospital hospitals infirmary clinic surgery
     practice school schools academy college university nursery primary secondary high grammar infant junior
     education health care social safeguarding protection conference review reviews panel inquiry inspection
     early help help signs safety keeping safe working together team around act acts bill law section
@@ -367,6 +370,8 @@ def _names(text: str) -> list[tuple[int, int]]:
                 add(i, 1)
             continue
         if word.lower in NOT_NAMES or text[word.start : word.full_end].lower().replace("\u2019", "'") in NOT_NAMES:
+            continue
+        if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
             continue
         # A title: "Mrs Begum", "Dr Okonkwo", "Mr and Mrs Khan", "Mrs P Singh" (not "Ms A", a pseudonym).
         title = i - 1
