@@ -116,6 +116,7 @@ def names_found(text: str) -> list[str]:
         ("Tomasz Nowak's kids were always hungry.", "Tomasz Nowak"),
         ("Halima's GP didn't know she had a social worker.", "Halima"),
         ("PC Smith attended and DS Hughes took the statement.", "Smith"),
+        ("Mrs Green rang duty four times.", "Green"),
     ],
 )
 def test_a_persons_name_is_found_from_a_list_or_from_its_context(text, name):

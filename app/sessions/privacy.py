@@ -198,7 +198,7 @@ ORDINARY_WORDS = frozenset(
 CONCEPTS = frozenset(
     """faith hope trust respect care help justice love peace truth honesty patience mercy charity key start step
     level stage well sure early major king prince queen lord duke bishop doctor nurse judge chair head lead police
-    officer may bill""".split()
+    officer may bill ward silo""".split()
 )
 
 
@@ -369,18 +369,22 @@ def _names(text: str) -> list[tuple[int, int]]:
             ):
                 add(i, 1)
             continue
-        if word.lower in NOT_NAMES or text[word.start : word.full_end].lower().replace("\u2019", "'") in NOT_NAMES:
+        as_typed = text[word.start : word.full_end].lower().replace("\u2019", "'")
+        if word.possessive and as_typed in NOT_NAMES:  # "McDonald's", "Barnardo's"
             continue
-        if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
-            continue
-        # A title: "Mrs Begum", "Dr Okonkwo", "Mr and Mrs Khan", "Mrs P Singh" (not "Ms A", a pseudonym).
+        # A title: "Mrs Begum", "Dr Okonkwo", "Mr and Mrs Khan", "Mrs P Singh" (not "Ms A", a pseudonym). After a
+        # title even a word that is never a name alone is a surname: "Mrs Green", "Mr Hall", "Mrs May".
         title = i - 1
         while title > 0 and len(words[title].text) == 1 and words[title].text.isupper() and i - title <= 2:
             title -= 1  # initials between the title and the surname
         if title >= 0 and TITLES.fullmatch(words[title].text) and _between(
             text, words[title], word, r"\.?\s+(?:[A-Z]\.?\s+){0,2}"
         ):
-            add(i, name_run(i))
+            add(i, max(1, name_run(i)))
+            continue
+        if word.lower in NOT_NAMES:
+            continue
+        if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
             continue
         # Someone named by a relation, a role or "called": "his mum Sarah", "Baby Isla", "a girl called Amara",
         # "the health visitor, Karen", "Dad (Gary)", "known as JJ".
