@@ -353,7 +353,8 @@ def _names(text: str) -> list[tuple[int, int]]:
         # Typed all in lower case, a name still shows by a relation next to it: "jordan's nan", "his mum sarah".
         if not word.capitalised:
             # Initials given as a name: "known as JJ", "a boy called TJ".
-            if word.text.isupper() and 2 <= len(word.text) <= 3 and CALLED.search(text[max(0, word.start - 20) : word.start]):
+            called = CALLED.search(text[max(0, word.start - 20) : word.start])
+            if word.text.isupper() and 2 <= len(word.text) <= 3 and called:
                 add(i, 1)
                 continue
             lower_case_name = (
