@@ -61,3 +61,16 @@ def test_while_a_script_floods_join_with_wrong_codes_a_neighbour_on_its_address_
     assert results["checked"] > 0 and results["errors"] == 0
     assert results["neighbour_status"] == 303
     assert "RESULT" in finished.stdout
+
+
+def test_the_privacy_benchmark_scores_every_labelled_set_and_measures_the_detector(tmp_path):
+    # bench/privacy.py in a process of its own, so the figures it measures (import, first call, RSS) are its own.
+    figures = tmp_path / "privacy.json"
+    command = [sys.executable, "bench/privacy.py", "--quiet", "--json", str(figures)]
+    finished = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    results = json.loads(figures.read_text())
+    assert {"labelled", "held-out", "held-out 2"} <= results.keys()
+    assert results["labelled"]["items"] >= 200 and results["held-out"]["items"] >= 60
+    assert results["per_call_ms_2000_chars"] > 0 and results["first_call_s"] > 0
+    assert "RESULT labelled" in finished.stdout

@@ -253,7 +253,7 @@ def test_posts_without_the_csrf_token_are_refused(app, session_id):
 def test_a_poll_is_204_while_nothing_changed_even_as_others_send_responses(app, session_id):
     bea = join_as(app, session_id, "Bea")
     version = stored(app, session_id).stage_version
-    send(join_as(app, session_id, "Cal"), session_id, "Cal's thought")
+    send(join_as(app, session_id, "Cal"), session_id, "a thought from the back")
     poll = bea.get(f"/take-part/{session_id}?stage={version}&step={REFLECTION}", headers=HTMX)
     assert poll.status_code == 204 and poll.get_data() == b""
     assert poll.headers["Cache-Control"] == "no-store"

@@ -1,9 +1,25 @@
 """Spot text that looks like personal data, so its author can be nudged before it is shown.
 
-Reflections should never identify a child, a family or an address. This finds what commonly slips in: an
-email address, a UK phone number, an NHS number (only when its check digit is valid, so ordinary ten-digit
-numbers are not flagged), a UK postcode, and a date of birth (a full date in the past, or any date next to
-"born", "DOB" or "date of birth"). It is a nudge, not a filter: the person can edit or confirm.
+Reflections should never identify a child, a family or an address. This finds what commonly slips in:
+
+- a person's name: "the Walker family", "Mrs Begum", "Ellie's mum", "Jordan Hall", "Baby Isla", "his brother
+  Kai", "nan Pat", "a girl called Amara", or a first name on its own ("we closed the case on Aiden");
+- a street address: "12 Acacia Road", "flat 3, Mill Lane", "Flat 2b Rose Court", "on Mill Lane";
+- an email address, a UK phone number (Google's libphonenumber, region GB), an NHS number (only when its
+  Modulus 11 check digit is valid, so ordinary ten-digit numbers are not flagged), a UK postcode;
+- a date of birth: a date next to "born", "DOB", "d.o.b.", "date of birth", "birthday" or "aged", or in brackets
+  straight after a child or a name ("Kayleigh (01/02/2016)"). Any other date, past or future, is a meeting or a
+  deadline ("the review meeting on 05/06/2023") and is left alone.
+
+Names are found from context, not from a names list alone: a list flags "Will", "May", "Hope" and "Mark" used as
+ordinary words, and misses a name it lacks. A capitalised word counts as a name when a title precedes it, a
+family word follows it, it is someone's ("Kai's school"), a relation or "called" precedes it, or it pairs with
+another name ("Jordan Hall"); a known first name counts on its own unless it is also an ordinary English word.
+Words every safeguarding reflection uses are never names: pseudonyms of the form "Child D" / "Adult B", relations
+("Nan", "Mum"), agencies, policies, places, months, weekdays, festivals, job titles. The names lists
+(app/sessions/names.py) load once per process, on first use.
+
+It is a nudge, not a filter: the person can edit or confirm.
 """
 
 from __future__ import annotations
@@ -12,7 +28,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import phonenumbers
+
+from . import names
+
 LABELS = {
+    "name": "a person's name",
+    "address": "a street address",
     "email": "an email address",
     "phone": "a phone number",
     "nhs_number": "an NHS number",
@@ -20,9 +42,9 @@ LABELS = {
     "date_of_birth": "a date of birth",
 }
 
-EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # +44 or 0, then 9 or 10 more digits with optional spaces, dashes, dots or brackets (UK numbers are 10-11 digits).
-PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s.-]?\d){5,8}\b")
+UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s.-]?\d){5,8}\b")
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})(?![\d-])")
 # The UK postcode shapes: A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA.
 POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
@@ -31,10 +53,153 @@ MONTHS = (
     "|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
-WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({MONTHS})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
-BIRTH_WORDS = re.compile(r"\b(?:born|d\.?o\.?b\.?|date of birth|birthday)\b", re.IGNORECASE)
+WORDED_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTHS})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
+MONTH_FIRST_DATE = re.compile(rf"\b({MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
+# "born March 2019": only next to a birth word (a month and a year alone is a meeting's date otherwise).
+MONTH_YEAR = re.compile(rf"\b({MONTHS})\.?\s+(\d{{4}})\b", re.IGNORECASE)
+BIRTH_BEFORE = re.compile(
+    r"\b(?:born|b\.|d\.?o\.?b|date\s+of\s+birth|birth\s*date|birthday|aged)\b\W*(?:\w+\W+){0,2}\W*$", re.IGNORECASE
+)
+BIRTH_AFTER = re.compile(r"^\W{0,3}(?:d\.?o\.?b\b|date of birth|birthday)", re.IGNORECASE)
 MONTH_NUMBERS = {name: number for number, name in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+# --- words ----------------------------------------------------------------------------------------------------
+
+# A word: letters, with apostrophes and hyphens inside it (O'Brien, Amelia-Rose); a possessive 's is split off.
+WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019\-](?=[^\W\d_]))*")
+# Between a sentence's end (or the text's start) and its first word: spaces, quotes, brackets, a bullet.
+_BEFORE_FIRST_WORD = frozenset(" \t\r\"'\u2018\u201c*•-–—(")
+POSSESSIVE = re.compile(r"^(.*?)['\u2019]s$")
+
+# People's relations, and words that say "this is a person" before a name: "his mum Sarah", "nan Pat", "Baby
+# Isla", "little Freddie", "the health visitor, Karen". On their own they identify no one.
+RELATIONS = frozenset(
+    """mum mummy mam mom mother dad daddy father nan nana nanna nannie gran granny grandma grandmother nanny
+    grandad grandpa granddad grandfather grampa gramps brother bro sister sis son daughter uncle aunt auntie aunty
+    cousin partner boyfriend girlfriend husband wife ex fiance fiancee stepdad step-dad stepfather step-father
+    stepmum step-mum stepmother step-mother stepbrother step-brother stepsister step-sister sibling twin niece
+    nephew baby babies little lad girl boy child kid carer friend neighbour neighbor grandson granddaughter
+    grandchild godmother godfather"""
+    .split()
+)
+# Roles that are followed by a person's name: "the health visitor, Karen", "social worker Mark".
+ROLES = frozenset("worker visitor teacher nurse officer head headteacher midwife manager lead sw hv pcso".split())
+# Words after "the X ..." that make X a family's surname: "the Walker family", "the Kowalski twins".
+FAMILY_WORDS = frozenset(
+    "family families household children kids boys girls twins brothers sisters siblings household's family's "
+    "case home house parents lads".split()
+)
+# Titles and police ranks before a surname: "Mrs Begum", "Dr Okonkwo", "PC Smith", "DS Hughes", "Cllr Patel".
+TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|PC|DC|PS|DS|DI|DCI|Sgt|Insp|Cllr|Councillor|Rev|Revd)\b\.?")
+# A saint's name is a church's, a school's or a hospital's: "St Peter's", "St Mary's Hospital", "Saint John".
+SAINTS = frozenset("st saint".split())
+APPOSITION = re.compile(
+    r",\s+(?:the|his|her|their|our|your|my|a|an)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:%s|eldest|oldest|youngest|middle|one|daughter|son|child)\b" % "|".join(sorted(RELATIONS - {"little"}))
+)
+TITLE_JOINERS = frozenset("of the for in to on at de la van von".split())
+DETERMINERS = frozenset("the a an our their this that these those your my its".split())
+# Words that are never a name alone but are common English surnames, as the last word of a full name.
+SURNAMES_THAT_ARE_WORDS = frozenset(
+    "green hill park church black white brown young king lord lane wood north west south east house hall street "
+    "rose may march summer winter spring bishop judge major day english scott".split()
+)
+CALLED = re.compile(r"\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$", re.IGNORECASE)
+
+# Capitalised words that are never a person's name here, whatever list they appear in: what every reflection on a
+# safeguarding briefing says (pseudonyms' nouns, relations, agencies, policies, job titles), months, weekdays,
+# festivals, nationalities, faiths, languages, and places and words that often start an organisation's name.
+NOT_NAMES = frozenset(
+    """child children adult adults young person people parent parents sibling baby babies infant mother father
+    mum mummy mam mom dad daddy nan nana nanna gran granny grandma grandmother grandad grandpa grandfather
+    brother sister son daughter uncle aunt auntie aunty cousin partner stepdad stepmum carer carers family families
+    girl boy woman man women men lady lad lads kid kids teen teenager toddler professional practitioner
+    subject victim perpetrator survivor
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
+    christmas easter eid ramadan diwali hanukkah vaisakhi halloween bonfire pentecost lent advent passover
+    new year years day days night week weekend holiday holidays term half bank
+    english british scottish welsh irish polish romanian roma somali nigerian ghanaian pakistani bangladeshi
+    indian asian black white caribbean african european eastern western northern southern gypsy traveller
+    muslim christian catholic jewish hindu sikh islamic buddhist church mosque temple gurdwara synagogue
+    arabic urdu punjabi bengali gujarati tigrinya kurdish lithuanian latvian slovak czech portuguese spanish
+    french italian german turkish chinese albanian ukrainian russian
+    england britain uk wales scotland ireland europe eu london manchester leeds wigan leigh bolton salford
+    liverpool birmingham bradford sheffield preston chester lancashire yorkshire cheshire merseyside
+    greater north south east west central city town county borough district metropolitan royal national
+    council councils government authority authorities local partnership partnerships board boards service
+    services team teams unit units hub department office ministry agency trust trusts foundation charity
+    nhs police constabulary ambulance probation court courts tribunal prison hospital hospitals infirmary clinic surgery
+    practice school schools academy college university nursery primary secondary high grammar infant junior
+    education health care social safeguarding protection conference review reviews panel inquiry inspection
+    early help help signs safety keeping safe working together team around act acts bill law section
+    children's parents' carers' mothers' fathers'
+    designated lead leads officer officers manager managers worker workers visitor visitors nurse nurses
+    teacher teachers doctor doctors consultant paediatrician paediatrics midwife midwives health visiting
+    independent reviewing chair chairs head heads deputy director directors assistant senior principal
+    sergeant constable inspector detective
+    domestic abuse violence neglect exploitation harm risk missing mental wellbeing emotional physical sexual
+    graded profile framework toolkit tool model protocol policy procedure procedures guidance standard standards
+    strategy strategic plan plans meeting meetings group groups core network networks forum assessment assessments
+    referral referrals threshold thresholds pathway pathways programme programmes project projects scheme
+    start well sure step level stage key year years
+    virtual duty advice front door multi multi-agency agency agencies contact centre center
+    serious case practice learning lessons briefing briefings
+    home homes street road lane avenue drive close court crescent grove way place gardens terrace house
+    flat flats estate park green hill view walk row square mews rise parade
+    crown prosecution family's youth offending justice public funds settlement status
+    god lord lady sir dame saint st
+    respect trust spring summer autumn winter
+    internet facebook instagram snapchat tiktok whatsapp youtube google twitter
+    okay ok yes no not nobody everyone someone anyone
+    mr mrs ms miss mx dr prof master sir madam
+    the a an and or but of in on at to for from by with as if so no not all any each every this that these those
+    we you they he she it i me us them him her his hers its our ours your their theirs my mine who what when where
+    why how which there here then than also just only even still very too both either neither
+    is are was were be been being am have has had do does did would can could shall should might must
+    afghanistan albania bangladesh brazil chad china congo eritrea ethiopia georgia ghana india iran iraq israel
+    jamaica kenya kuwait lebanon libya nigeria pakistan palestine poland romania russia somalia sudan syria
+    turkey uganda ukraine vietnam yemen zimbabwe africa asia america
+    chelsea kingston lincoln stanley ashton clayton sutton hyde bury sale kendal carlisle whitby hastings
+    darwin milton keynes douglas barry warwick stafford clifton orpington harlow crawley swindon reading
+    amazon tesco asda aldi lidl morrisons sainsbury's mcdonald's macdonald's greggs boots primark argos barnardo's
+    netflix xbox playstation roblox fortnite minecraft""".split()
+)
+# Common English words that are also first names. A known first name counts on its own ("we closed the case on
+# Aiden") unless it is one of these: then only context makes it a name ("his brother Will", "Hope's mum").
+ORDINARY_WORDS = frozenset(
+    """will may hope rose mark bill grace faith summer jack joy dawn amber ruby jade holly ivy daisy violet lily
+    poppy iris heather hazel crystal pearl ray rob pat sue carol frank art guy earl dean drew gene chase hunter
+    mason miles major king prince rich sunny victor don sky storm river brook autumn april june august eve angel
+    justice honor honour patience chance harmony melody destiny precious bob bobby sandy rusty penny ginger
+    cliff glen dale rock stone forest wood sterling sterl basil sage rosemary marina fern willow olive cherry
+    sandy misty star stella luck lucky happy merry noble royal joy bliss gay gale page paige page reed rowan
+    bishop cash crystal doctor duke english grant gray grey green hill holly hunt
+    lane long lord love may nice park price read rich rush sharp short snow spring stern strong
+    sweet temple trust vale west white wild will young
+    young old new good best great little big early late help well sure key start step level stage
+    faith hope trust respect care justice love peace truth honesty patience mercy charity
+    active amen an and are as at ave be bee best bird black blue bright brown but by can care case child claim
+    clay clear close cloud con cross dash day de del den do dot du ed edge el else end ever fair fall far fine
+    first fit flash flower free gold golden happy harmony heart her here his hot if in is it jay jean jolly
+    just kind la lake le less light line lo love man mars max me mercy mi mint mo moon more much my neat news
+    night no now of oh ok on one or our over pace pal pay peace per plan play pleasant post pray queen rain
+    range real red right ring said say sea see shade shine show sign silver so some son sooner soul sound
+    speed spirit still stone strong sun sunday than that the then there they this time to top true truth
+    under up us van very via vie von we what when where which who why win with won word world yes yet you
+    nan mum dad ma pa gran file bin edit numbers carry many foster hang ran
+    christian christy christmas noel carol easter
+    nurse lead head chair judge police officer""".split()
+)
+# Ordinary words that writers also capitalise as concepts ("our Faith leaders", "a Key worker"): unlike the rest
+# of ORDINARY_WORDS, not a name even when capitalised in the middle of a sentence, unless context says so.
+CONCEPTS = frozenset(
+    """faith hope trust respect care help justice love peace truth honesty patience mercy charity key start step
+    level stage well sure early major king prince queen lord duke bishop doctor nurse judge chair head lead police
+    officer may bill ward silo""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +212,28 @@ class Finding:
     @property
     def label(self) -> str:
         return LABELS[self.kind]
+
+
+class _Word:
+    """One word of a reflection, with what the name rules ask of it worked out once."""
+
+    __slots__ = ("text", "start", "end", "full_end", "possessive", "sentence_start", "lower", "capitalised")
+
+    def __init__(self, text: str, start: int, full_end: int, possessive: bool, sentence_start: bool):
+        self.text = text  # as typed, without a possessive 's
+        self.start = start
+        self.end = start + len(text)  # without the 's
+        self.full_end = full_end  # with it
+        self.possessive = possessive
+        self.sentence_start = sentence_start
+        self.lower = text.lower().replace("\u2019", "'")
+        # "Sarah", "O'Brien", "McDonald"; not "MASH", "GP", "CAMHS", "GPs" (acronyms) nor a single letter ("Child
+        # D"). A hyphenated word is a name only if each part is capitalised ("Amelia-Rose", not "Rose-tinted").
+        self.capitalised = (
+            len(text) > 1
+            and not (text[0].isupper() and text[1].isupper())
+            and all(part[:1].isupper() for part in text.split("-"))
+        )
 
 
 def nhs_number_is_valid(digits: str) -> bool:
@@ -71,46 +258,353 @@ def _date_or_none(day: int, month: int, year: int, today: date) -> date | None:
 
 def _dates(text: str, today: date):
     for match in NUMERIC_DATE.finditer(text):
-        found = _date_or_none(int(match.group(1)), int(match.group(2)), int(match.group(3)), today)
-        if found:
-            yield match, found
+        if _date_or_none(int(match.group(1)), int(match.group(2)), int(match.group(3)), today):
+            yield match
     for match in WORDED_DATE.finditer(text):
         month = MONTH_NUMBERS[match.group(2)[:3].lower()]
-        found = _date_or_none(int(match.group(1)), month, int(match.group(3)), today)
-        if found:
-            yield match, found
+        if _date_or_none(int(match.group(1)), month, int(match.group(3)), today):
+            yield match
+    for match in MONTH_FIRST_DATE.finditer(text):
+        month = MONTH_NUMBERS[match.group(1)[:3].lower()]
+        if _date_or_none(int(match.group(2)), month, int(match.group(3)), today):
+            yield match
 
+
+# --- names ----------------------------------------------------------------------------------------------------
+
+def _words(text: str) -> list[_Word]:
+    words = []
+    for match in WORD.finditer(text):
+        raw = match.group(0)
+        possessive = POSSESSIVE.match(raw)
+        base = possessive.group(1) if possessive and possessive.group(1) else raw
+        words.append(_Word(base, match.start(), match.end(), bool(possessive), _starts_sentence(text, match.start())))
+    return words
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    """Whether the word at `position` starts the text or a sentence (after . ! ? : ; or a new line)."""
+    while position > 0 and text[position - 1] in _BEFORE_FIRST_WORD:
+        position -= 1
+    return position == 0 or text[position - 1] in ".!?:;\n"
+
+
+def _between(text: str, left: _Word, right: _Word, allowed: str = r"\s*") -> bool:
+    return re.fullmatch(allowed, text[left.full_end : right.start]) is not None
+
+
+def _name_like(word: _Word) -> bool:
+    """Capitalised, and not a word that is never a name here."""
+    return word.capitalised and word.lower not in NOT_NAMES
+
+
+def _known_first_name(word: _Word, *, common_only: bool = False) -> bool:
+    """A first name in the lists; a double-barrelled one ("Amelia-Rose") by its first part."""
+    every, common = names.first_names()
+    listed = common if common_only else every
+    return word.lower in listed or word.lower.split("-")[0] in listed
+
+
+def _known_surname(word: _Word) -> bool:
+    return word.lower in names.surnames()
+
+
+def _plural_surname(word: _Word) -> bool:
+    """"the Patels", "the Smiths", "the Joneses"."""
+    lower = word.lower
+    for ending in ("es", "s"):
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            base = lower[: -len(ending)]
+            if base in names.surnames() and base not in NOT_NAMES and base not in CONCEPTS:
+                return True
+    return False
+
+
+def _names(text: str) -> list[tuple[int, int]]:
+    """Spans of text that name a person or a family."""
+    words = _words(text)
+    spans: list[tuple[int, int]] = []
+
+    def name_run(index: int) -> int:
+        """How many name-like words start at `index`: a full name ("Ngozi Eze", "Mary Ann Smith", "Daniel Green")
+        is a name-like word and up to two more, the later ones possibly words that are also surnames."""
+        count = 0
+        while index + count < len(words) and count < 3:
+            word = words[index + count]
+            if count and not (_between(text, words[index + count - 1], word) and _surname_like(word)):
+                break
+            if not count and not _name_like(word):
+                break
+            count += 1
+            if word.possessive:
+                break
+        return count
+
+    def add(first: int, count: int) -> None:
+        spans.append((words[first].start, words[first + count - 1].end))
+
+    def joined(left: int, right: int) -> bool:
+        return 0 <= left and right < len(words) and _between(text, words[left], words[right])
+
+    for i, word in enumerate(words):
+        previous = words[i - 1] if i else None
+        following = words[i + 1] if i + 1 < len(words) else None
+        relation_follows = following is not None and following.lower in RELATIONS and joined(i, i + 1)
+        # Typed all in lower case, a name still shows by a relation next to it: "jordan's nan", "his mum sarah".
+        if not word.capitalised:
+            # Initials given as a name: "known as JJ", "a boy called TJ".
+            called = CALLED.search(text[max(0, word.start - 20) : word.start])
+            if word.text.isupper() and 2 <= len(word.text) <= 3 and called:
+                add(i, 1)
+                continue
+            lower_case_name = (
+                word.text.islower()
+                and word.lower not in NOT_NAMES
+                and word.lower not in ORDINARY_WORDS
+                and _known_first_name(word, common_only=True)
+            )
+            if lower_case_name and (
+                (word.possessive and relation_follows)
+                or (previous is not None and previous.lower in RELATIONS and not previous.possessive
+                    and _between(text, previous, word, r"\s*,?\s*"))
+            ):
+                add(i, 1)
+            continue
+        as_typed = text[word.start : word.full_end].lower().replace("\u2019", "'")
+        if word.possessive and as_typed in NOT_NAMES:  # "McDonald's", "Barnardo's"
+            continue
+        # A title: "Mrs Begum", "Dr Okonkwo", "Mr and Mrs Khan", "Mrs P Singh" (not "Ms A", a pseudonym). After a
+        # title even a word that is never a name alone is a surname: "Mrs Green", "Mr Hall", "Mrs May".
+        title = i - 1
+        while title > 0 and len(words[title].text) == 1 and words[title].text.isupper() and i - title <= 2:
+            title -= 1  # initials between the title and the surname
+        if title >= 0 and TITLES.fullmatch(words[title].text) and _between(
+            text, words[title], word, r"\.?\s+(?:[A-Z]\.?\s+){0,2}"
+        ):
+            add(i, max(1, name_run(i)))
+            continue
+        if word.lower in NOT_NAMES:
+            continue
+        if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
+            continue
+        # Someone named by a relation, a role or "called": "his mum Sarah", "Baby Isla", "a girl called Amara",
+        # "the health visitor, Karen", "Dad (Gary)", "known as JJ".
+        if previous is not None and not previous.possessive and _between(text, previous, word, r"\s*[,(]?\s*"):
+            relation = previous.lower in RELATIONS
+            role = previous.lower in ROLES and _known_first_name(word)
+            if relation or role:
+                add(i, name_run(i))
+                continue
+        if CALLED.search(text[max(0, word.start - 20) : word.start]):
+            add(i, name_run(i))
+            continue
+        # A family: "the Walker family", "the Kowalski twins", "the Patels", "the Johnson case".
+        if previous is not None and previous.lower == "the" and not word.possessive:
+            if following is not None and following.lower in FAMILY_WORDS and joined(i, i + 1):
+                add(i, 1)
+                continue
+            if _plural_surname(word) and not (following is not None and following.capitalised and joined(i, i + 1)):
+                add(i, 1)
+                continue
+        # Someone's: "Ellie's mum", "Kai's school", "Poppy's foster carer", "Tomasz Nowak's kids". A possessive
+        # before a capitalised word names a thing instead: "Clare's Law", "St Mary's Hospital".
+        if word.possessive and not (following is not None and following.capitalised and not relation_follows
+                                    and joined(i, i + 1)):
+            if relation_follows or (word.lower not in CONCEPTS and (_known_first_name(word) or _known_surname(word))):
+                add(i, 1)
+                continue
+        # Described as a person straight after: "Rose, the middle child, was ...", "Kai, her brother".
+        if APPOSITION.match(text, word.full_end):
+            add(i, 1)
+            continue
+        # Part of a capitalised title joined by small words: "Keeping Children Safe in Education", "Our Lady of
+        # Lourdes", "Team Around the Family". Names are joined by "and", so that one does not count.
+        if i >= 2 and previous.lower in TITLE_JOINERS and joined(i - 1, i) and joined(i - 2, i - 1) and (
+            words[i - 2].capitalised
+        ):
+            continue
+        # A full name: a first name and another name-like word ("Jordan Hall", "Ngozi Eze"), not part of a longer
+        # capitalised title such as "Leeds City Council" (its last word is never a name).
+        if _known_first_name(word) and following is not None and not word.possessive:
+            run = name_run(i)
+            longer = i + run < len(words) and words[i + run].capitalised and joined(i + run - 1, i + run)
+            before_capitalised = previous is not None and previous.capitalised and joined(i - 1, i)
+            if run >= 2 and not longer and not before_capitalised:
+                if word.lower not in ORDINARY_WORDS or _known_surname(words[i + 1]):
+                    add(i, run)
+                    continue
+            if (longer or before_capitalised) and _all_names(_capitalised_run(words, i, joined)):
+                add(i, 1)  # names one after another: "Sarah Jones Kai Hall", "Aisha Rahman Begum Khan"
+                continue
+        # A first name on its own: "we closed the case on Aiden", "Bogdan worked nights", "ask Destiny". At the
+        # start of a sentence only a common first name that is not also an ordinary word counts ("Will we...",
+        # "Hope is not a plan"); inside a sentence an ordinary word capitalised is a name ("we asked Will"),
+        # except the concepts people capitalise ("our Faith leaders"). After "the", "a" or "our" it names a
+        # thing ("the Brook tool", "a Barnardo's worker"), not a person.
+        if _known_first_name(word) and word.lower not in CONCEPTS:
+            if word.sentence_start and (word.lower in ORDINARY_WORDS or not _known_first_name(word, common_only=True)):
+                continue
+            if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i):
+                continue
+            part_of_title = (
+                (following is not None and following.capitalised and joined(i, i + 1))
+                or (previous is not None and previous.capitalised and not previous.sentence_start and joined(i - 1, i))
+            )
+            if not part_of_title:
+                add(i, 1)
+    return _merge(spans)
+
+
+def _capitalised_run(words: list[_Word], index: int, joined) -> list[_Word]:
+    """The capitalised words next to each other around `index`."""
+    first = index
+    while first > 0 and words[first - 1].capitalised and joined(first - 1, first):
+        first -= 1
+    last = index
+    while last + 1 < len(words) and words[last + 1].capitalised and joined(last, last + 1):
+        last += 1
+    return words[first : last + 1]
+
+
+def _all_names(run: list[_Word]) -> bool:
+    """Every word a listed name (none of NOT_NAMES), and one a first name that is no ordinary word: a run of
+    names, not a capitalised title."""
+    return all(
+        word.lower not in NOT_NAMES and (_known_first_name(word) or _known_surname(word)) for word in run
+    ) and any(_known_first_name(word) and word.lower not in ORDINARY_WORDS for word in run)
+
+
+def _surname_like(word: _Word) -> bool:
+    """The second or third word of a full name: name-like, or a surname that is also a word ("Daniel Green")."""
+    return word.capitalised and (word.lower not in NOT_NAMES or word.lower in SURNAMES_THAT_ARE_WORDS)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# --- addresses ------------------------------------------------------------------------------------------------
+
+# Street types an address ends in. The second group names buildings and open places as much as streets ("the
+# Family Court", "Central Park"), so they count only after a house or flat number.
+STREETS = (
+    r"road|rd|street|st|lane|ln|avenue|ave|drive|close|crescent|cres|grove|way|gardens|gdns|terrace|mews|rise"
+    r"|parade|boulevard|place|wynd|brow|fold"
+)
+BUILDINGS = r"court|house|view|walk|row|square|park|green|hill|heights|towers|estate|lodge|mansions|buildings"
+_STREET_NAME = r"(?:[A-Z][\w'\u2019-]*\s+){0,3}?[A-Z][\w'\u2019-]*\s+"
+_street_name_any_case = r"(?:[A-Za-z][\w'\u2019-]*\s+){1,3}?"
+NUMBERED_ADDRESS = re.compile(
+    rf"\b(?:(?:flat|apartment|apt|unit|room)\s+\d+[a-z]?\b,?\s*)?\d{{1,4}}[a-z]?,?\s+{_street_name_any_case}"
+    rf"(?:{STREETS}|{BUILDINGS})\b\.?",
+    re.IGNORECASE,
+)
+FLAT_ADDRESS = re.compile(
+    rf"\b(?:flat|apartment|apt|unit)\s+\d+[a-z]?\b,?\s*{_street_name_any_case}(?:{STREETS}|{BUILDINGS})\b\.?",
+    re.IGNORECASE,
+)
+NAMED_STREET = re.compile(
+    rf"\b(?:on|in|at|off|along|near|from|to|down|up|into|onto|towards|opposite|behind|round|around)\s+"
+    rf"({_STREET_NAME}(?i:{STREETS}))\b"
+)
+# What a number and a street type can also be: "3 weeks", "Year 7 Lane"... (only the words between are checked).
+_NOT_STREET_WORDS = frozenset("the a an of and or to in on at for with was were is are had has".split())
+
+
+def _addresses(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for pattern in (FLAT_ADDRESS, NUMBERED_ADDRESS):
+        for match in pattern.finditer(text):
+            between = WORD.findall(re.sub(r"^.*?\d+[a-z]?\b", "", match.group(0), flags=re.IGNORECASE | re.DOTALL))[:-1]
+            if any(word.lower() in _NOT_STREET_WORDS for word in between):
+                continue
+            spans.append(match.span())
+    for match in NAMED_STREET.finditer(text):
+        street = match.group(1)
+        first = street.split()[0].lower()
+        if first in NOT_NAMES and first not in {"church", "park", "station", "mill", "green", "hill"}:
+            continue
+        spans.append(match.span(1))
+    return _merge(spans)
+
+
+# --- everything -----------------------------------------------------------------------------------------------
 
 def find_personal_data(text: str, today: date) -> list[Finding]:
     """Everything in `text` that looks like personal data, in the order it appears."""
     findings: list[Finding] = []
 
-    def add(kind: str, match: re.Match) -> None:
-        findings.append(Finding(kind, match.group(0), match.start(), match.end()))
+    def add(kind: str, start: int, end: int) -> None:
+        if not any(f.start < end and start < f.end for f in findings):
+            findings.append(Finding(kind, text[start:end], start, end))
 
     for match in EMAIL.finditer(text):
-        add("email", match)
+        add("email", *match.span())
     for match in NHS_NUMBER.finditer(text):
         if nhs_number_is_valid("".join(match.groups())):
-            add("nhs_number", match)
-    for match in PHONE.finditer(text):
-        digits = re.sub(r"\D", "", match.group(0))
-        national = "0" + digits[2:] if digits.startswith("44") else digits
-        if 10 <= len(national) <= 11 and not _overlaps(findings, match):
-            add("phone", match)
+            add("nhs_number", *match.span())
+    for start, end in _phones(text):
+        add("phone", start, end)
     for match in POSTCODE.finditer(text):
         # "a9 9aa" typed in lower case still counts; a word like "in 2am" does not match the shape.
-        if not _overlaps(findings, match):
-            add("postcode", match)
-    for match, found in _dates(text, today):
-        near_birth_words = BIRTH_WORDS.search(text[max(0, match.start() - 30) : match.start()])
-        if (found < today or near_birth_words) and not _overlaps(findings, match):
-            add("date_of_birth", match)
+        add("postcode", *match.span())
+    for match in _dates(text, today):
+        if _is_birth_date(text, match.start(), match.end()):
+            add("date_of_birth", *match.span())
+    for match in MONTH_YEAR.finditer(text):
+        if BIRTH_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            add("date_of_birth", *match.span())
+    for start, end in _addresses(text):
+        add("address", start, end)
+    for start, end in _names(text):
+        add("name", start, end)
     return sorted(findings, key=lambda finding: finding.start)
 
 
-def _overlaps(findings: list[Finding], match: re.Match) -> bool:
-    return any(f.start < match.end() and match.start() < f.end for f in findings)
+_PERSON_BEFORE_BRACKET = re.compile(
+    r"(?:\b(?:child|baby|infant|son|daughter|boy|girl|brother|sister|sibling|twin|mum|mother|dad|father|"
+    r"youngest|eldest|oldest)|[A-Z][a-z'\u2019-]+)\s*\(\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_birth_date(text: str, start: int, end: int) -> bool:
+    """A date is a date of birth when a birth word is next to it, or it is bracketed after a person."""
+    before = text[max(0, start - 40) : start]
+    if BIRTH_BEFORE.search(before) or BIRTH_AFTER.match(text[end : end + 20]):
+        return True
+    return bool(_PERSON_BEFORE_BRACKET.search(text[max(0, start - 30) : start]))
+
+
+def _phones(text: str) -> list[tuple[int, int]]:
+    """UK numbers, and international ones written with + or 00: libphonenumber finds them. "Possible" rather than
+    "valid", so the drama numbers Ofcom sets aside (07700 900xxx) and newly issued ranges count too; but only
+    numbers written as people write phone numbers (a leading 0, + or 00) with at least ten digits, so a year, a
+    count or a reference number is not taken for one."""
+    spans = []
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE):
+        start, raw = match.start, match.raw_string
+        if raw.startswith("(") and ")" not in raw:  # "(01942 555 012)": the matcher keeps only the opening one
+            start, raw = start + 1, raw[1:]
+        digits = re.sub(r"\D", "", raw)
+        written_as_a_phone_number = raw.lstrip("(").startswith(("0", "+"))
+        if len(digits) >= 10 and written_as_a_phone_number:
+            spans.append((start, start + len(raw)))
+    # libphonenumber splits numbers written one after another with only spaces between ("07700 900123 07700
+    # 900456") into pieces too short to count; the UK shape (0 or +44, then 10-11 digits in all) catches those.
+    for match in UK_PHONE.finditer(text):
+        digits = re.sub(r"\D", "", match.group(0))
+        national = "0" + digits[2:] if digits.startswith("44") else digits
+        overlaps = any(start < match.end() and match.start() < end for start, end in spans)
+        if 10 <= len(national) <= 11 and not overlaps:
+            spans.append(match.span())
+    return spans
 
 
 def nudge(findings: list[Finding]) -> str:

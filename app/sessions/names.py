@@ -1,0 +1,147 @@
+"""The names lists the privacy nudge looks people's names up in, loaded once per process on first use.
+
+- First names: gender-guesser's dictionary (Jörg Michael's `nam_dict.txt`, about 48,000 names from Britain,
+  Ireland, Poland, Romania, India, Arabia/Persia, Turkey, Africa and 40 more countries, each with how common it
+  is in each country) plus the US census first names shipped by `names`. "Common" first names (those a
+  capitalised word at the start of a sentence is taken for) are the ones that dictionary marks as at least
+  fairly common in a country whose families live in England, plus the census ones.
+- A short list below of first names given in England since 2000 that those (1990s) lists lack or rate rare.
+- Surnames: the 1990 US census surnames shipped by `names` (88,799, public domain: English, Irish, Scottish,
+  Welsh and many others), plus a short list below of surnames common in England that a US list of 1990 lacks
+  (South Asian, Polish, Romanian, Somali, Nigerian, Ghanaian, Caribbean, Irish).
+
+Both packages install from PyPI with their data; nothing is downloaded at run time. See README "Choices".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib import resources
+
+# gender-guesser's country columns (its Detector.COUNTRIES order) for places whose families commonly live in
+# England: Britain, Ireland, the USA (the census of names English speakers use), Portugal, Spain, France, Italy,
+# Poland, Lithuania, Latvia, Romania, Bulgaria, Slovakia, Czechia, Hungary, Albania, Kosovo, Turkey,
+# Arabia/Persia, India/Sri Lanka, China, and "other countries" (where African names are).
+_COUNTRIES = (
+    "great_britain ireland usa italy malta portugal spain france belgium luxembourg the_netherlands east_frisia "
+    "germany austria swiss iceland denmark norway sweden finland estonia latvia lithuania poland czech_republic "
+    "slovakia hungary romania bulgaria bosniaand croatia kosovo macedonia montenegro serbia slovenia albania "
+    "greece russia belarus moldova ukraine armenia azerbaijan georgia the_stans turkey arabia israel china india "
+    "japan korea vietnam other_countries"
+).split()
+_ENGLAND_COLUMNS = [
+    _COUNTRIES.index(country)
+    for country in (
+        "great_britain ireland usa portugal spain france italy poland lithuania latvia romania bulgaria slovakia "
+        "czech_republic hungary albania kosovo turkey arabia india china other_countries"
+    ).split()
+]
+# The dictionary rates how common a name is in a country from 1 (rare) to D (very common), in hexadecimal.
+_COMMON_FROM = 4
+
+# First names given in England and Wales since 2000 (the ONS's most popular baby names lists, from memory of their
+# top 100s) and common among families of South Asian, Somali, Nigerian, Ghanaian, Polish, Romanian and Irish
+# heritage, that the two dictionaries above (compiled in the 1990s) lack or rate as rare. Listing one that is
+# there already does no harm.
+EXTRA_FIRST_NAMES = """
+oliver george harry noah jack leo arthur muhammad mohammed mohammad oscar charlie jacob thomas henry freddie
+alfie theo william theodore archie joshua alexander james isaac edward lucas tommy finley max logan ethan teddy
+reggie joseph mason louie harrison dylan riley albert hunter frankie jaxon ronnie elijah sonny toby jenson
+kai harley rory luca bobby ollie jude tyler ezra jayden kayden brody bradley callum connor kieran liam jordan
+aiden ayden caden hayden rhys reece ryan declan tyrone jermaine kyle shane lewis nathan jamie ashton corey
+olivia amelia isla ava mia ivy lily isabella rosie sophia grace freya willow evie florence poppy ella evelyn
+sophie daisy sienna isabelle charlotte emily harper alice matilda elsie phoebe millie maisie ruby molly lola
+luna thea imogen esme bonnie margot violet layla nevaeh aria orla harriet hallie eliza edie ellie ellie-mae
+lacey leah kayleigh chantelle shannon jade chelsea courtney demi jessica paige amber megan chloe holly abbie
+aisha amara zainab fatima maryam hafsa khadija ayesha zara inaya safa sumaya hodan ayaan hamdi ifrah ikran
+nimco sahra ubah farhiya abdi abdirahman abdullahi mahad mustafa yusuf ibrahim hamza zayn zayan ayaan rayyan
+idris bilal imran usman adil nasir tariq rizwan kamran shahid javed asif faisal sajid waqar nadia samina
+shabana nazia rukhsana shazia tasnim tahmina priya anjali simran harpreet gurpreet jaspreet manpreet navdeep
+amrit rajesh sanjay vijay ravi arjun rohan dev aarav vihaan ishaan krish reyansh sai neha pooja deepa sunita
+anita meera kavya diya saanvi ananya
+chukwuemeka chidi chidera chioma chiamaka ngozi nneka adaeze obinna emeka ikenna uchenna tobenna kelechi
+oluwaseun seun tunde tunde olumide ayodele adebola funmilayo folake yetunde temitope tolu toluwani damilola
+bukola babajide femi kemi kehinde taiwo precious blessing favour goodness miracle divine gift
+kwame kwabena kofi kojo yaw kwaku akosua abena ama efua adwoa nana
+jakub kacper szymon filip mateusz bartosz dawid kamil michal michał piotr tomasz krzysztof pawel paweł marek
+lukasz łukasz zofia zuzanna julia maja lena hanna wiktoria aleksandra natalia oliwia agnieszka katarzyna
+magdalena malgorzata małgorzata ewa
+andrei alexandru ionut ionuț mihai stefan ștefan gabriel bogdan florin cristian razvan răzvan vlad adrian
+andreea ioana elena maria mihaela alexandra bianca roxana denisa alina raluca
+aoife caoimhe niamh siobhan saoirse ciara sinead sinéad aisling orla roisin róisín grainne gráinne eoin oisin
+oisín cian ciaran ciarán padraig pádraig seamus séamus darragh cathal
+"""
+
+# Surnames common in England that the 1990 US census lacks or lists too rarely to trust alone.
+EXTRA_SURNAMES = """
+begum khatun akhtar bibi kaur chowdhury choudhury chaudhry rahman hussain hossain hossen islam uddin miah mia
+ahmed ahmad akhtar ali khan shah iqbal mahmood mahmud rashid butt malik qureshi siddiqui sheikh anwar aslam
+bhatti javed mirza nawaz rehman haque haq karim alam sarwar saleem younis yousaf hanif riaz raza abbasi
+patel shah mistry parmar solanki chauhan rathod makwana gohil desai joshi mehta pandya trivedi
+singh sandhu sidhu gill dhillon grewal bains johal sahota atwal kang bhamra virdi
+sharma gupta kumar verma das dutta ghosh bose banerjee mukherjee chatterjee sen roy nair pillai menon iyer
+rao reddy naidu
+nowak kowalski kowalska wiśniewski wiśniewska wisniewski wisniewska wójcik wojcik kowalczyk kamiński kaminski
+lewandowski lewandowska zieliński zielinski szymański szymanski woźniak wozniak dąbrowski dabrowski kozłowski
+kozlowski jankowski mazur kwiatkowski krawczyk piotrowski grabowski nowakowski pawłowski pawlowski michalski
+adamczyk dudek zając zajac wieczorek jabłoński jablonski król krol majewski olszewski jaworski wróbel wrobel
+popescu popa pop ionescu radu dumitru stan stoica gheorghe matei ciobanu rusu munteanu constantin moldovan
+florea lazăr lazar dinu mihai ene cristea toma tudor marin
+mohamed mohamud mohammed mahamed abdi abdullahi ahmed hassan hussein farah warsame osman omar ismail ali nur
+yusuf jama egal aden dahir duale elmi
+okafor okonkwo okeke okoro okoye nwosu nwachukwu eze obi obi-ezeh chukwu adeyemi adebayo adewale adeleke
+adeniyi ogunleye oyelaran olawale babatunde bello balogun abubakar ibrahim musa okonjo ojo akinola afolabi
+oyedepo ekwueme onyeka emenike uche
+mensah owusu boateng asante osei agyeman appiah acheampong amoah addo darko
+campbell brown clarke williams thomas
+murphy kelly o'brien obrien walsh byrne ryan o'connor oconnor o'neill oneill o'sullivan osullivan doyle
+mccarthy gallagher o'donnell odonnell duffy mcdonagh mcloughlin quinn brennan nolan
+"""
+
+
+def _fold(word: str) -> str:
+    """Lower case with accents kept (Wiśniewska and Wisniewska are both listed) and curly apostrophes straight."""
+    return unicodedata.normalize("NFC", word).replace("\u2019", "'").lower()
+
+
+@cache
+def first_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(every first name, the common ones), lower case."""
+    every: set[str] = set()
+    common: set[str] = set()
+    data = resources.files("gender_guesser").joinpath("data/nam_dict.txt")
+    with data.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line[0] in "#=":
+                continue
+            name = line.split()[1]
+            if "+" in name:  # joined names ("Abd+al"): their parts are listed on their own
+                continue
+            folded = _fold(name)
+            every.add(folded)
+            ratings = line[30:-1]
+            if any(
+                column < len(ratings) and ratings[column] != " " and int(ratings[column], 16) >= _COMMON_FROM
+                for column in _ENGLAND_COLUMNS
+            ):
+                common.add(folded)
+    extra = {_fold(name) for name in EXTRA_FIRST_NAMES.split()}
+    every |= extra
+    common |= extra
+    for census in ("dist.male.first", "dist.female.first"):
+        with resources.files("names").joinpath(census).open(encoding="ascii") as lines:
+            for line in lines:
+                folded = line.split(maxsplit=1)[0].lower()
+                every.add(folded)
+                common.add(folded)
+    return frozenset(every), frozenset(common)
+
+
+@cache
+def surnames() -> frozenset[str]:
+    listed: set[str] = set(EXTRA_SURNAMES.split())
+    with resources.files("names").joinpath("dist.all.last").open(encoding="ascii") as lines:
+        for line in lines:
+            listed.add(line.split(maxsplit=1)[0].lower())
+    return frozenset(listed)
