@@ -34,7 +34,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     app.config.update(config or {})
     # The instance folder holds the secret key and (by default) the database: nobody else needs to list it.
     make_owner_only(app.instance_path, OWNER_ONLY_FOLDER)
-    if (database := sqlite_database_path(app.config["SQLALCHEMY_DATABASE_URI"])) is not None:
+    if (database := sqlite_database_path(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)) is not None:
         create_owner_only_sqlite(database)
     if app.config.get("PROXY_HOPS"):
         from werkzeug.middleware.proxy_fix import ProxyFix

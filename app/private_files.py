@@ -47,8 +47,10 @@ def create_owner_only_sqlite(database: str | os.PathLike) -> None:
         make_owner_only(path)
 
 
-def sqlite_database_path(url: str) -> Path | None:
-    """The file of a `sqlite:///…` SQLAlchemy URL; None for other databases and in-memory ones."""
+def sqlite_database_path(url: str, instance_path: str | os.PathLike) -> Path | None:
+    """The file of a `sqlite:///…` SQLAlchemy URL; None for other databases and in-memory ones.
+
+    A relative path is relative to the instance folder, as Flask-SQLAlchemy reads it."""
     from sqlalchemy.engine import make_url
 
     try:
@@ -59,4 +61,4 @@ def sqlite_database_path(url: str) -> Path | None:
         return None
     if parsed.database.startswith("file:"):
         return None  # a URI filename (sqlite:///file:…?uri=true): the connect hook still tightens it
-    return Path(parsed.database)
+    return Path(instance_path) / parsed.database  # an absolute path stays as it is

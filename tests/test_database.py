@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
@@ -9,7 +16,7 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.extensions import db, migrate
 
-from .support import database_url
+from .support import ROOT, database_url, postgres_url
 
 
 def test_migrations_bring_a_new_database_to_the_latest_revision(tmp_path):
@@ -79,16 +86,6 @@ def test_the_attendee_migration_keeps_existing_sessions_working(tmp_path):
 
 
 # --- who can read the database's files ---------------------------------------------------------------------
-
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from .support import ROOT, postgres_url  # noqa: E402
 
 sqlite_only = pytest.mark.skipif(postgres_url() is not None, reason="the files of a SQLite database")
 
@@ -163,3 +160,17 @@ def test_flask_db_upgrade_as_make_run_calls_it_creates_an_owner_only_database(tm
         )
     assert finished.returncode == 0, finished.stderr
     assert mode(database) == "0o600"
+
+
+@sqlite_only
+def test_a_relative_sqlite_path_is_owner_only_in_the_instance_folder_where_flask_sqlalchemy_puts_it(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    instance = tmp_path / "instance"
+    with everyday_umask():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///relative.db"}, instance_path=instance)
+        with app.app_context():
+            upgrade()
+    assert mode(instance / "relative.db") == "0o600"
+    assert not (tmp_path / "relative.db").exists()

@@ -103,7 +103,7 @@ def test_a_docx_with_an_honest_zip_is_still_read_after_its_parts_are_counted(tmp
     assert briefing.title == "Child N" and len(briefing.sections) == 4
 
 
-def test_a_docx_listing_more_parts_than_the_limit_is_refused_before_its_listing_is_read(tmp_path):
+def test_a_docx_listing_more_parts_than_the_limit_is_refused_naming_the_limit(tmp_path):
     path = tmp_path / "many.docx"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
@@ -147,7 +147,9 @@ def test_more_lines_than_the_line_limit_are_refused_naming_the_limit():
 
 
 def test_more_headings_than_the_heading_limit_are_refused_naming_the_limit():
-    sections = [f"## Part {number}\n\nWhat happened in part {number}." for number in range(DEFAULT_LIMITS.max_headings + 1)]
+    sections = [
+        f"## Part {number}\n\nWhat happened in part {number}." for number in range(DEFAULT_LIMITS.max_headings + 1)
+    ]
     text = "Child Z\n\n" + "\n\n".join(sections)
     assert text.count("\n") < DEFAULT_LIMITS.max_lines
     message = refused(lambda: import_text(text))
