@@ -9,6 +9,7 @@ from flask import Flask
 from .briefings.library import LibraryCache
 from .config import PROJECT_ROOT, Config
 from .extensions import csrf, db, login_manager, migrate
+from .private_files import OWNER_ONLY_FOLDER, create_owner_only_sqlite, make_owner_only, sqlite_database_path
 
 # Content-Security-Policy: scripts and styles only from the app itself, never inline; no framing.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -31,6 +32,10 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(Config(app.instance_path).as_dict())
     app.config.update(config or {})
+    # The instance folder holds the secret key and (by default) the database: nobody else needs to list it.
+    make_owner_only(app.instance_path, OWNER_ONLY_FOLDER)
+    if (database := sqlite_database_path(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)) is not None:
+        create_owner_only_sqlite(database)
     if app.config.get("PROXY_HOPS"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -8,6 +8,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
+from .private_files import make_owner_only, sqlite_files
+
 
 class Base(DeclarativeBase):
     pass
@@ -32,6 +34,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     # instead of failing with "database is locked".
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        # Owner-only before WAL mode opens the -wal and -shm files: SQLite gives them the database file's
+        # permissions. This holds for every engine, whichever way the database was first created.
+        for _, name, filename in cursor.execute("PRAGMA database_list").fetchall():
+            if name == "main" and filename:
+                for path in sqlite_files(filename):
+                    make_owner_only(path)
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -217,3 +217,89 @@ def test_a_link_without_an_address_is_shown_as_its_text_not_as_a_dead_link():
         '<a href="https://example.org/g">guidance</a>'
     )
     assert links_in("[The Deal](#)")[0].href == "#"  # the address stays '#' in the data
+
+
+# --- images: briefings show none, and never load one from another site ----------------------------------
+
+IMAGE_FORMS = {
+    "http": "![the family tree](http://tracker.example/a.png)",
+    "https": "![the family tree](https://tracker.example/a.png?who=reader)",
+    "protocol-relative": "![the family tree](//tracker.example/a.png)",
+    "another scheme": "![the family tree](ftp://tracker.example/a.png)",
+    "a data address": "![the family tree](data:image/png;base64,iVBORw0KGgo=)",
+    "a local path": "![the family tree](/static/a.png)",
+    "inside a link": "[![the family tree](https://tracker.example/a.png)](https://example.org/report)",
+    "with a title": '![the family tree](https://tracker.example/a.png "Family")',
+}
+
+
+def briefing_with(line_of_text: str, *, before: str = "", after: str = "") -> str:
+    return (
+        "---\ntitle: Child X\n---\n\n## Background {kind=background}\n\n"
+        f"{before}Child X lived with her mother.\n{line_of_text}\n{after}"
+    )
+
+
+@pytest.mark.parametrize("form", IMAGE_FORMS)
+def test_an_image_in_a_briefing_file_is_reported_with_its_file_and_line_and_the_fix(form):
+    problems = problems_of(briefing_with(IMAGE_FORMS[form]))  # the image is on line 8, the paragraph's second
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("broken.md:8: ")
+    assert "the family tree" in problems[0] and "describe it in words" in problems[0]
+
+
+@pytest.mark.parametrize("form", ["http", "https", "protocol-relative"])
+def test_an_image_from_another_site_is_named_as_such_with_its_host(form):
+    problems = problems_of(briefing_with(IMAGE_FORMS[form]))
+    assert "from another site (tracker.example)" in problems[0]
+
+
+def test_images_are_reported_in_headings_list_items_notes_and_by_reference():
+    text = (
+        "---\ntitle: Child X\n---\n\n"
+        "## Background ![logo](https://a.example/logo.png) {kind=background}\n\n"  # line 5
+        "- A point ![chart](https://b.example/c.png)\n"  # line 7
+        "\n"
+        "  A note on it ![photo](//c.example/p.jpg)\n"  # line 9
+        "\n"
+        "### A sub-heading ![icon][icon]\n"  # line 11
+        "\n"
+        "Text with a reference image ![map][map].\n"  # line 13
+        "\n"
+        "[icon]: https://d.example/i.png\n"
+        "[map]: https://e.example/m.png\n"
+    )
+    problems = problems_of(text)
+    assert [problem.split(": ", 1)[0] for problem in problems] == [
+        "broken.md:5", "broken.md:7", "broken.md:9", "broken.md:11", "broken.md:13"
+    ]
+    assert all("describe it in words" in problem for problem in problems)
+
+
+@pytest.mark.parametrize("form", IMAGE_FORMS)
+def test_an_image_is_rendered_as_its_words_never_as_an_img(form):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(inline_html(f"See {IMAGE_FORMS[form]} here."), "html.parser")
+    assert soup.find_all(["img", "picture", "source", "image", "svg", "object", "embed", "iframe"]) == []
+    assert not any(
+        "tracker.example" in value or value.startswith(("data:", "/static/"))
+        for element in soup.find_all(True)
+        for name, value in element.attrs.items()
+        if name in ("src", "srcset", "style", "data", "poster")
+    )
+    assert "the family tree" in soup.get_text()
+
+
+def test_an_image_inside_a_link_keeps_the_link_and_shows_its_words():
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(inline_html(IMAGE_FORMS["inside a link"]), "html.parser")
+    assert [(a.get_text(), a["href"]) for a in soup.find_all("a")] == [
+        ("the family tree", "https://example.org/report")
+    ]
+    assert links_in(IMAGE_FORMS["inside a link"])[0].text == "the family tree"
+
+
+def test_the_deck_and_search_text_of_an_image_is_its_words():
+    assert plain_text("See ![the family tree](https://tracker.example/a.png) here.") == "See the family tree here."

@@ -143,3 +143,14 @@ def test_settings_come_from_the_environment_with_working_defaults(tmp_path):
     assert configured.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@127.0.0.1/db"
     assert configured.BRIEFINGS_DIR == tmp_path
     assert str(configured.EXPORTS_DIR) == "/x"
+
+
+def test_check_names_an_image_from_another_site_with_its_file_and_line(run, briefings_dir):
+    (briefings_dir / "image.md").write_text(
+        "---\ntitle: X\n---\n\n## A {kind=background}\n\nText.\n\n![A chart](https://tracker.example/c.png)\n"
+    )
+    result = run("briefings", "check")
+    assert result.exit_code == 1
+    line = next(line for line in result.output.splitlines() if "image.md:" in line)
+    assert "image.md:9: the image 'A chart' loads from another site (tracker.example)" in line
+    assert line.endswith("remove the image and describe it in words")

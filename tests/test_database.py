@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
@@ -9,7 +16,7 @@ from sqlalchemy import inspect, text
 from app import create_app
 from app.extensions import db, migrate
 
-from .support import database_url
+from .support import ROOT, database_url, postgres_url
 
 
 def test_migrations_bring_a_new_database_to_the_latest_revision(tmp_path):
@@ -76,3 +83,94 @@ def test_the_attendee_migration_keeps_existing_sessions_working(tmp_path):
         db.session.rollback()  # PostgreSQL: our reads hold table locks that ALTER TABLE would wait on for ever
         downgrade(revision="2fa5054bffc2")  # and back, for a release that has to be rolled back
         assert db.session.execute(text("SELECT removed FROM responses ORDER BY id")).scalars().all() == [False, True]
+
+
+# --- who can read the database's files ---------------------------------------------------------------------
+
+sqlite_only = pytest.mark.skipif(postgres_url() is not None, reason="the files of a SQLite database")
+
+
+@contextmanager
+def everyday_umask():
+    """The usual umask (022), under which a file anyone may read is what a plain open() creates."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def mode(path: Path) -> str:
+    return oct(path.stat().st_mode & 0o777)
+
+
+def sqlite_files(database: Path) -> list[Path]:
+    return [database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")]
+
+
+@sqlite_only
+def test_a_new_database_and_its_wal_and_shm_files_are_readable_by_their_owner_only(tmp_path):
+    instance = tmp_path / "instance"
+    database = instance / "briefing-room.db"
+    with everyday_umask():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}, instance_path=instance)
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:  # an open connection keeps the -wal and -shm files
+                connection.execute(text(
+                    "INSERT INTO facilitators (name, password_hash, login_token, created_at)"
+                    " VALUES ('alice', 'x', 't', '2026-11-25 10:00:00')"
+                ))
+                connection.commit()
+                assert [mode(path) for path in sqlite_files(database)] == ["0o600"] * 3
+    assert mode(instance) == "0o700"
+
+
+@sqlite_only
+def test_a_database_left_readable_by_others_is_made_owner_only_when_the_app_starts(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    instance.chmod(0o755)
+    database = instance / "briefing-room.db"
+    with everyday_umask():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}, instance_path=instance)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        for path in sqlite_files(database):
+            path.touch()
+            path.chmod(0o644)
+        instance.chmod(0o755)
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}"}, instance_path=instance)
+        assert [mode(path) for path in sqlite_files(database)] == ["0o600"] * 3
+        assert mode(instance) == "0o700"
+        with app.app_context():
+            assert db.session.execute(text("SELECT count(*) FROM facilitators")).scalar_one() == 0
+
+
+@sqlite_only
+def test_flask_db_upgrade_as_make_run_calls_it_creates_an_owner_only_database(tmp_path):
+    database = tmp_path / "made-by-upgrade.db"
+    environment = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "test"}
+    with everyday_umask():
+        finished = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+            cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        )
+    assert finished.returncode == 0, finished.stderr
+    assert mode(database) == "0o600"
+
+
+@sqlite_only
+def test_a_relative_sqlite_path_is_owner_only_in_the_instance_folder_where_flask_sqlalchemy_puts_it(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    instance = tmp_path / "instance"
+    with everyday_umask():
+        app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:///relative.db"}, instance_path=instance)
+        with app.app_context():
+            upgrade()
+    assert mode(instance / "relative.db") == "0o600"
+    assert not (tmp_path / "relative.db").exists()

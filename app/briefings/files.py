@@ -12,13 +12,14 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .markup import links_in
+from .markup import image_words, links_in
 from .model import FRONT_MATTER_FIELDS, SECTION_KINDS, Block, Briefing, Item, Section
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -291,12 +292,45 @@ def _sections(body: str, offset: int, path: str, problems: list[Problem]) -> lis
             )
         index = end + 1
 
+    for token in tokens:
+        if token.type == "inline":
+            problems.extend(_image_problems(token, offset, path))
+
     for section in sections:
         if section.is_empty():
             problems.append(
                 Problem(path, section.line or 1, f"the section '{section.label}' is empty: add its text or remove it")
             )
     return sections
+
+
+def _image_problems(inline: Token, offset: int, path: str) -> list[Problem]:
+    """Every image in one paragraph, heading or item, each on its own line (references resolved)."""
+    problems: list[Problem] = []
+    line = offset + (inline.map[0] if inline.map else 0) + 1
+    for child in inline.children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "image":
+            problems.append(Problem(path, line, _image_message(child)))
+    return problems
+
+
+def _image_message(image: Token) -> str:
+    # Briefings show no images: a picture from another site would tell that site who reads which briefing (and
+    # when), and a meeting room is often offline. Pages, handouts and decks show the image's words instead.
+    address = str(image.attrGet("src") or "")
+    words = " ".join(image_words(image).split())
+    named = f"the image '{words}'" if words else "an image"
+    fix = "briefings show no images; remove the image and describe it in words"
+    try:
+        host = urlsplit(address).hostname
+    except ValueError:
+        host = None
+    if host:
+        return f"{named} loads from another site ({host}), which would tell that site who is reading: {fix}"
+    shown = address if len(address) <= 60 else address[:57] + "..."
+    return f"{named} ({shown}) is not part of the briefing format: {fix}"
 
 
 def _closing_index(tokens: list[Token], start: int) -> int:

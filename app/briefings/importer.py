@@ -13,12 +13,16 @@ because a broken or hostile PDF can make a parser loop or eat memory.
 
 from __future__ import annotations
 
+import copy as copy_module
+import io
 import multiprocessing
 import os
 import re
+import struct
 import threading
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,11 +59,26 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class ImportLimits:
-    """Sizes and times past which a source is refused. A seven-minute briefing is one to four pages."""
+    """Sizes and times past which a source is refused. A seven-minute briefing is one to four pages.
 
-    max_text_bytes: int = 5 * 1024 * 1024
+    The limits on the text (characters, lines, line length, headings) keep every input's work bounded: the
+    importer's per-line rules and Markdown parsing cost tens of microseconds a character at worst, so a text
+    far larger than a briefing would take minutes. The shipped briefings have about 6,000 characters, 100
+    lines and 15 headings; each limit leaves room for fifteen or more times that, and a text at the limits
+    imports in a few seconds at worst.
+    """
+
+    max_text_bytes: int = 5 * 1024 * 1024  # a text file as it is read
+    max_characters: int = 100_000  # the text itself, from any format
+    max_lines: int = 3_000  # non-blank lines (a Word paragraph is a line)
+    max_line_characters: int = 10_000  # one line or paragraph
+    max_headings: int = 300  # lines read as headings or sub-headings
     max_file_bytes: int = 25 * 1024 * 1024  # a .docx or .pdf as it is on disk
-    max_docx_unpacked_bytes: int = 50 * 1024 * 1024  # all parts of a .docx, as the zip declares them
+    # All parts of a .docx, as the zip declares them and again as they really inflate (a zip can lie).
+    max_docx_unpacked_bytes: int = 50 * 1024 * 1024
+    # The XML parts of a .docx that python-docx parses (document, styles, numbering, ...), as they inflate;
+    # parsed XML takes about eight times its size in memory.
+    max_docx_xml_bytes: int = 10 * 1024 * 1024
     max_docx_compression_ratio: float = 100.0  # for parts over 1 MB; Word's XML compresses about 10:1
     max_docx_parts: int = 2000
     max_pdf_pages: int = 100
@@ -90,7 +109,9 @@ def import_text(
 ) -> ImportResult:
     """Import the plain text of a briefing (as in the seeds, or Markdown-ish text)."""
     text = _checked_text(text, limits, source_name)
-    return _import_lines(_text_lines(text), source_name=source_name, title=title, briefing_id=briefing_id)
+    return _import_lines(
+        _text_lines(text), source_name=source_name, title=title, briefing_id=briefing_id, limits=limits
+    )
 
 
 def import_file(
@@ -121,7 +142,7 @@ def import_file(
     if kind == "text":
         text = _decode(_read_limited(path, limits.max_text_bytes, "text"), name)
         lines = _text_lines(_checked_text(text, limits, name))
-        return _import_lines(lines, source_name=name, title=title, briefing_id=briefing_id)
+        return _import_lines(lines, source_name=name, title=title, briefing_id=briefing_id, limits=limits)
     if size > limits.max_file_bytes:
         raise ImportFailed(
             f"'{name}' is {_megabytes(size)}, more than the {_megabytes(limits.max_file_bytes)} a briefing "
@@ -129,9 +150,10 @@ def import_file(
         )
     if kind == "docx":
         lines = _docx_lines(path, limits)
-        return _import_lines(lines, source_name=name, title=title, briefing_id=briefing_id)
+        return _import_lines(lines, source_name=name, title=title, briefing_id=briefing_id, limits=limits)
     pages, outline = _pdf_text(path, limits)
-    result = _import_lines(_pdf_lines(pages, outline), source_name=name, title=title, briefing_id=briefing_id)
+    lines = _pdf_lines(pages, outline, limits)
+    result = _import_lines(lines, source_name=name, title=title, briefing_id=briefing_id, limits=limits)
     result.report.checks.append(
         "The text was extracted from a PDF: check that lines were joined into the right paragraphs, and remove "
         "page numbers or repeated page headers that came through as paragraphs."
@@ -231,6 +253,7 @@ def _checked_text(text: str, limits: ImportLimits, source_name: str = "") -> str
             f"{named} is {_megabytes(size)}, more than the {_megabytes(limits.max_text_bytes)} limit; a briefing "
             "is a few pages: check it is the right file."
         )
+    _check_characters(len(text), limits, named)
     if not text:
         raise ImportFailed(f"{named} is empty: there is nothing to import.")
     if not text.strip():
@@ -247,6 +270,40 @@ def _checked_text(text: str, limits: ImportLimits, source_name: str = "") -> str
             "and run 'flask --app app briefings check' instead of importing it."
         )
     return text
+
+
+def _check_characters(count: int, limits: ImportLimits, named: str) -> None:
+    if count > limits.max_characters:
+        raise ImportFailed(
+            f"{named} has {count:,} characters of text, more than the {limits.max_characters:,} characters a "
+            "briefing could need (a seven-minute briefing has about 6,000): check it is the right file, or import "
+            "only the briefing's part of it."
+        )
+
+
+def _too_many_lines(limits: ImportLimits, named: str) -> ImportFailed:
+    return ImportFailed(
+        f"{named} has more than {limits.max_lines:,} lines of text, and a seven-minute briefing has about 100: "
+        "check it is the right file, or import only the briefing's part of it."
+    )
+
+
+def _line_too_long(length: int, where: str, limits: ImportLimits, named: str) -> ImportFailed:
+    return ImportFailed(
+        f"{named} has a line of {length:,} characters{where}, more than the {limits.max_line_characters:,} "
+        "characters a paragraph of a briefing could need: check it is the right file, or break the line into "
+        "paragraphs."
+    )
+
+
+def _checked_lines(lines: list[_Line], limits: ImportLimits, named: str) -> None:
+    """Refuse more lines, or longer ones, than a briefing has, before the per-line rules do any work."""
+    if len(lines) > limits.max_lines:
+        raise _too_many_lines(limits, named)
+    for line in lines:
+        if len(line.text) > limits.max_line_characters:
+            where = f" (line {line.source_line})" if line.source_line else ""
+            raise _line_too_long(len(line.text), where, limits, named)
 
 
 def _megabytes(size: int) -> str:
@@ -266,6 +323,7 @@ class _Line:
     style: str | None = None  # from the document itself: "title", "heading", "bullet", "numbered"
     how: str = ""  # for a styled heading: which structure said so
     number: int | None = None  # a Word list's own number
+    source_line: int | None = None  # the line's number in a text file, for messages
 
 
 def _normalise(line: str) -> str:
@@ -285,6 +343,7 @@ def _text_lines(text: str) -> list[_Line]:
             text=line,
             blank_before=index == 0 or not raw[index - 1],
             blank_after=index == len(raw) - 1 or not raw[index + 1],
+            source_line=index + 1,
         )
         if match := _ATX_HEADING.match(line):
             # A Markdown heading ("## Background") is a heading whatever its words; the "#"s are markup.
@@ -335,8 +394,12 @@ def _title_shaped(text: str) -> bool:
     )
 
 
+# No phrase in the table is longer than this; longer lines are never looked up (nor parsed for links).
+_LONGEST_TABLE_HEADING = 200
+
+
 def _table_kind(text: str) -> str | None:
-    if len(text.split()) > 12 or _has_link(text):
+    if len(text) > _LONGEST_TABLE_HEADING or len(text.split()) > 12 or _has_link(text):
         return None
     return kind_of_heading(text)
 
@@ -759,10 +822,12 @@ def _import_lines(
     source_name: str,
     title: str | None,
     briefing_id: str | None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportResult:
     named = f"'{source_name}'" if source_name else "The text"
     if not lines:
         raise ImportFailed(f"{named} has no text to import.")
+    _checked_lines(lines, limits, named)
     title = _normalise(title) if title is not None else None
     if title is not None and not title:
         raise ImportFailed("The title given is empty: pass the briefing's title, e.g. --title \"Child A\".")
@@ -774,6 +839,11 @@ def _import_lines(
 
     report = ImportReport()
     tokens = _classify(lines)
+    if sum(token.role == "heading" for token in tokens) > limits.max_headings:
+        raise ImportFailed(
+            f"{named} has more than {limits.max_headings:,} headings, and a seven-minute briefing has about 15: "
+            "check it is the right file; a text in which most lines read as headings cannot be imported."
+        )
     title_token = _take_title(tokens, title_given=title is not None)
     if title_token is None and title is None:
         first = lines[0].text
@@ -865,21 +935,126 @@ def _missing_reflection_check(sections: list[Section]) -> str:
 # --- Word documents --------------------------------------------------------------------------------------
 
 
-def _checked_docx_zip(path: Path, limits: ImportLimits) -> None:
-    """Refuse a .docx whose zip would unpack to far more than a document needs, before anything unpacks it."""
+def _docx_package(path: Path, limits: ImportLimits) -> io.BytesIO:
+    """The .docx rebuilt in memory from its parts as they really inflate, for python-docx to read.
+
+    A zip's listing declares each part's size, and python-docx (through zipfile) would inflate a part in
+    one go, up to a gigabyte at a time, whatever the listing says. So the listing is checked first (cheap
+    refusals), then every part is inflated here in small chunks with a running count that stops at the limit,
+    and python-docx only ever sees the counted bytes. Parts that are not XML (pictures, fonts, embedded
+    files) are counted and then left out: nothing in the import needs their bytes.
+    """
+    name = path.name
+    _check_zip_listing_size(path, limits)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise _broken_docx(name) from None
+    with archive:
+        members = archive.infolist()
+        _check_declared_sizes(name, members, limits)
+        rebuilt = io.BytesIO()
+        total = xml_total = 0
+        with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_STORED) as copy:
+            for member in members:
+                if member.flag_bits & 0x1:
+                    raise ImportFailed(
+                        f"'{name}' has encrypted parts: save an unprotected copy from Word and import that."
+                    )
+                if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                    # bzip2 and LZMA streams are inflated a whole read at a time, past any running count.
+                    raise ImportFailed(
+                        f"'{name}' uses a compression Word never uses for its part '{member.filename}': save a "
+                        "fresh copy from Word and import that."
+                    )
+                is_xml = _is_xml_part(member.filename)
+                # The declared size is only what the zip claims: read past it, and count what comes.
+                counted = copy_module.copy(member)
+                counted.file_size = limits.max_docx_unpacked_bytes + _DOCX_CHUNK + 1
+                inflated = 0
+                try:
+                    with archive.open(counted) as stream, copy.open(member.filename, "w") as kept:
+                        while chunk := stream.read(_DOCX_CHUNK):
+                            inflated += len(chunk)
+                            total += len(chunk)
+                            if is_xml:
+                                xml_total += len(chunk)
+                                if xml_total > limits.max_docx_xml_bytes:
+                                    raise _inflates_too_far(name, member.filename, limits.max_docx_xml_bytes,
+                                                            "of XML (counting the XML parts before it)")
+                                kept.write(chunk)
+                            if total > limits.max_docx_unpacked_bytes:
+                                raise _inflates_too_far(name, member.filename, limits.max_docx_unpacked_bytes,
+                                                        "(counting the parts before it)")
+                except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError,
+                        RuntimeError):
+                    raise _broken_docx(name) from None
+                if inflated != member.file_size:
+                    raise ImportFailed(
+                        f"'{name}' is damaged: its part '{member.filename}' is {inflated:,} bytes, not the "
+                        f"{member.file_size:,} its zip listing declares. Save a fresh copy from Word, or copy the "
+                        "text into a .txt file, and import that."
+                    )
+    rebuilt.seek(0)
+    return rebuilt
+
+
+_DOCX_CHUNK = 64 * 1024
+_ZIP_END = b"PK\x05\x06"  # the end-of-central-directory record, at most 64 KB of comment from the end
+
+
+def _is_xml_part(filename: str) -> bool:
+    """The parts python-docx may parse; the others (pictures, fonts) are only counted."""
+    return filename.lower().endswith((".xml", ".rels"))
+
+
+def _broken_docx(name: str) -> ImportFailed:
+    return ImportFailed(
+        f"'{name}' is not a valid Word .docx file (its zip structure is broken): open it in Word and save it "
+        "again as .docx, or copy its text into a .txt file."
+    )
+
+
+def _inflates_too_far(name: str, member: str, limit: int, what: str) -> ImportFailed:
+    return ImportFailed(
+        f"'{name}' cannot be imported: its part '{member}' inflates to more than {_megabytes(limit)} {what}, "
+        "and a briefing is far smaller. It may be a 'zip bomb' (its zip listing understates the sizes): save a "
+        "fresh copy from Word, or copy the text into a .txt file, and import that."
+    )
+
+
+def _check_zip_listing_size(path: Path, limits: ImportLimits) -> None:
+    """Refuse a zip that lists more parts than a Word document has, from its last record, before zipfile
+    builds an object for every entry of the listing (hundreds of thousands fit in 25 MB)."""
     name = path.name
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - (22 + 65535)))
+            tail = handle.read()
+    except OSError as error:
+        raise ImportFailed(f"'{name}' cannot be read ({error.strerror or error}): check its permissions.") from None
+    at = tail.rfind(_ZIP_END)
+    if at < 0 or len(tail) - at < 22:
+        raise _broken_docx(name)
+    entries, listing_bytes = struct.unpack_from("<HI", tail, at + 10)
+    if entries > limits.max_docx_parts or listing_bytes > limits.max_docx_parts * 1024:
+        shown = f"{entries:,} parts" if entries != 0xFFFF else "over 65,000 parts"
         raise ImportFailed(
-            f"'{name}' is not a valid Word .docx file (its zip structure is broken): open it in Word and save it "
-            "again as .docx, or copy its text into a .txt file."
-        ) from None
+            f"'{name}' lists {shown} inside ({_megabytes(listing_bytes)} of listing), more than the "
+            f"{limits.max_docx_parts:,} a Word document could have: it may be a 'zip bomb'. Save a fresh copy from "
+            "Word and import that."
+        )
+
+
+def _check_declared_sizes(name: str, members: list[zipfile.ZipInfo], limits: ImportLimits) -> None:
+    """Refuse a .docx whose zip says it would unpack to far more than a document needs (cheap, and a clearer
+    message than stopping half-way); the real sizes are counted again as the parts inflate."""
     if len(members) > limits.max_docx_parts:
         raise ImportFailed(
-            f"'{name}' has {len(members)} parts inside, far more than a Word document: it may be a 'zip bomb'. "
-            "Save a fresh copy from Word and import that."
+            f"'{name}' has {len(members)} parts inside, more than the {limits.max_docx_parts:,} a Word document "
+            "could have: it may be a 'zip bomb'. Save a fresh copy from Word and import that."
         )
     total = sum(member.file_size for member in members)
     if total > limits.max_docx_unpacked_bytes:
@@ -888,6 +1063,13 @@ def _checked_docx_zip(path: Path, limits: ImportLimits) -> None:
             " a briefing needs: it may be a 'zip bomb'. Save a fresh copy from Word, or copy the text into a .txt "
             "file, and import that."
         )
+    xml_total = sum(member.file_size for member in members if _is_xml_part(member.filename))
+    if xml_total > limits.max_docx_xml_bytes:
+        raise ImportFailed(
+            f"'{name}' has {_megabytes(xml_total)} of document XML, more than the "
+            f"{_megabytes(limits.max_docx_xml_bytes)} a briefing needs: check it is the right file, or copy the "
+            "text into a .txt file and import that."
+        )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > 1024 * 1024 and ratio > limits.max_docx_compression_ratio:
@@ -895,20 +1077,25 @@ def _checked_docx_zip(path: Path, limits: ImportLimits) -> None:
                 f"'{name}' contains a part ('{member.filename}') compressed {int(ratio)} to 1, far more than a "
                 "Word document: it may be a 'zip bomb'. Save a fresh copy from Word and import that."
             )
-    names = {member.filename for member in members}
+    names = [member.filename for member in members]
+    if len(set(names)) != len(names):
+        raise ImportFailed(
+            f"'{name}' is damaged: its zip lists a part twice. Save a fresh copy from Word and import that."
+        )
     if "word/document.xml" not in names:
         what = "an OpenDocument file: save it as .docx" if "mimetype" in names else "not a Word document"
         raise ImportFailed(f"'{name}' is a zip archive but {what}; import a .docx, .pdf or .txt file.")
 
 
 def _docx_lines(path: Path, limits: ImportLimits) -> list[_Line]:
-    _checked_docx_zip(path, limits)
+    package = _docx_package(path, limits)
     try:
         import docx  # python-docx; imported here so text and PDF imports do not pay for it
         from docx.oxml.ns import qn
 
-        document = docx.Document(str(path))
-        lines = _WordReader(document, qn).lines()
+        document = docx.Document(package)
+        del package  # python-docx holds the parts it read; the rebuilt zip can go
+        lines = _WordReader(document, qn).lines(limits, f"'{path.name}'")
     except ImportFailed:
         raise
     except Exception as error:  # python-docx raises many kinds (KeyError, XMLSyntaxError, ...) on broken files
@@ -932,20 +1119,28 @@ class _WordReader:
         self.style_names = {style.style_id: (style.name or "") for style in document.styles}
         self.style_numbering = self._style_numbering()
         self.formats = self._numbering_formats()
-        self.counters: dict[tuple[str, str], int] = {}
+        self.counters: dict[str, dict[str, int]] = {}  # numId -> level -> items counted so far
 
-    def lines(self) -> list[_Line]:
+    def lines(self, limits: ImportLimits = DEFAULT_LIMITS, named: str = "The document") -> list[_Line]:
+        """The document's lines; stops at the first limit passed (characters, lines, paragraph length)."""
         qn = self.qn
         fallback = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
         lines: list[_Line] = []
+        characters = 0
         body = self.document.element.body
         for paragraph in body.iter(qn("w:p")):
-            # Word stores each text box twice (DrawingML and an old VML copy under mc:Fallback); read it once.
-            if any(ancestor.tag == fallback for ancestor in paragraph.iterancestors()):
-                continue
             text = _normalise(self._text_of(paragraph))
             if not text:
                 continue
+            # Word stores each text box twice (DrawingML and an old VML copy under mc:Fallback); read it once.
+            if any(ancestor.tag == fallback for ancestor in paragraph.iterancestors()):
+                continue
+            if len(text) > limits.max_line_characters:
+                raise _line_too_long(len(text), f" (paragraph {len(lines) + 1})", limits, named)
+            characters += len(text) + 1
+            _check_characters(characters, limits, named)
+            if len(lines) == limits.max_lines:
+                raise _too_many_lines(limits, named)
             line = _Line(text=text)
             self._apply_style(paragraph, line)
             lines.append(line)
@@ -993,16 +1188,23 @@ class _WordReader:
             line.style = "bullet"
 
     def _list_item(self, line: _Line, num_id: str, level_id: str, default_format: str = "bullet") -> None:
-        number_format, start = self.formats.get((num_id, level_id), (default_format, 1))
+        number_format, start = self._list_format(num_id, level_id, default_format)
         if number_format in ("bullet", "none", ""):
             line.style = "bullet"
             return
         # Word numbers a list by counting its items; deeper levels restart when a shallower item comes.
-        key = (num_id, level_id)
-        self.counters[key] = self.counters.get(key, start - 1) + 1
-        for other in [k for k in self.counters if k[0] == num_id and k[1] > level_id]:
-            del self.counters[other]
-        line.style, line.number = "numbered", self.counters[key]
+        counters = self.counters.setdefault(num_id, {})
+        counters[level_id] = counters.get(level_id, start - 1) + 1
+        for deeper in [level for level in counters if level > level_id]:
+            del counters[deeper]
+        line.style, line.number = "numbered", counters[level_id]
+
+    def _list_format(self, num_id: str, level_id: str, default_format: str) -> tuple[str, int]:
+        abstract_levels, num_abstract = self.formats
+        if num_id not in num_abstract:
+            return default_format, 1
+        levels = abstract_levels.get(num_abstract[num_id], {})
+        return levels.get(level_id, (default_format, 1))
 
     def _value(self, element, tag: str) -> str | None:
         child = element.find(self.qn(tag))
@@ -1018,29 +1220,31 @@ class _WordReader:
                 found[style.get(qn("w:styleId"))] = numbering
         return found
 
-    def _numbering_formats(self) -> dict[tuple[str, str], tuple[str, int]]:
+    def _numbering_formats(self) -> tuple[dict[str | None, dict], dict[str | None, str | None]]:
+        """Each abstract list's levels (format, start) and the abstract list each numId uses.
+
+        Kept as two lookups rather than one table per (numId, level): matching every numId against every
+        level made a hostile numbering.xml take time (and memory) that grew with the product of the two."""
         qn = self.qn
         try:
             numbering = self.document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
-            return {}
-        levels: dict[tuple[str, str], tuple[str, int]] = {}
+            return {}, {}
+        levels: dict[str | None, dict[str | None, tuple[str, int]]] = {}
         for abstract in numbering.findall(qn("w:abstractNum")):
-            abstract_id = abstract.get(qn("w:abstractNumId"))
+            abstract_levels = levels.setdefault(abstract.get(qn("w:abstractNumId")), {})
             for level in abstract.findall(qn("w:lvl")):
                 number_format = self._value(level, "w:numFmt") or "bullet"
                 start = self._value(level, "w:start") or "1"
-                levels[(abstract_id, level.get(qn("w:ilvl")))] = (
+                abstract_levels[level.get(qn("w:ilvl"))] = (
                     number_format,
-                    int(start) if start.isdigit() else 1,
+                    int(start) if start.isascii() and start.isdigit() and len(start) < 10 else 1,
                 )
-        formats = {}
-        for num in numbering.findall(qn("w:num")):
-            abstract_id = self._value(num, "w:abstractNumId")
-            for (candidate, level_id), value in levels.items():
-                if candidate == abstract_id:
-                    formats[(num.get(qn("w:numId")), level_id)] = value
-        return formats
+        num_abstract = {
+            num.get(qn("w:numId")): self._value(num, "w:abstractNumId")
+            for num in numbering.findall(qn("w:num"))
+        }
+        return levels, num_abstract
 
     def _text_of(self, paragraph) -> str:
         """The paragraph's own text, with hyperlinks written as Markdown links; text boxes inside are skipped."""
@@ -1113,7 +1317,7 @@ def _pdf_text(path: Path, limits: ImportLimits) -> tuple[list[str], list[str]]:
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_pdf_worker,
-        args=(str(path), limits.max_pdf_pages, limits.pdf_memory_bytes, sender),
+        args=(str(path), limits.max_pdf_pages, limits.pdf_memory_bytes, limits.max_characters, sender),
         daemon=True,
     )
     try:
@@ -1158,6 +1362,8 @@ def _pdf_text(path: Path, limits: ImportLimits) -> tuple[list[str], list[str]]:
             f"'{name}' is password-protected (encrypted): save an unprotected copy, or copy its text into a .txt "
             "file, and import that."
         )
+    if problem == "characters":
+        _check_characters(int(detail), limits, f"'{name}'")
     if problem == "pages":
         raise ImportFailed(
             f"'{name}' has {detail} pages, more than the {limits.max_pdf_pages} a briefing could need: check it "
@@ -1177,7 +1383,7 @@ def _process_context():
     return multiprocessing.get_context("spawn")
 
 
-def _pdf_worker(path: str, max_pages: int, memory_bytes: int, connection) -> None:
+def _pdf_worker(path: str, max_pages: int, memory_bytes: int, max_characters: int, connection) -> None:
     """Runs in the child process: read the PDF and send ("ok", pages, outline) or ("error", problem, detail)."""
     try:
         _limit_memory(memory_bytes)
@@ -1199,7 +1405,15 @@ def _pdf_worker(path: str, max_pages: int, memory_bytes: int, connection) -> Non
         if count > max_pages:
             connection.send(("error", "pages", str(count)))
             return
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages: list[str] = []
+        characters = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            characters += len(pages[-1])
+            if characters > max_characters:
+                # Stop at once: the text past the limit would only be refused, after a costly trip through the pipe.
+                connection.send(("error", "characters", str(characters)))
+                return
         connection.send(("ok", pages, _outline_titles(reader)))
     except RecursionError:
         connection.send(("error", "broken", "its structure refers to itself"))
@@ -1246,42 +1460,58 @@ def _outline_titles(reader, limit: int = 500) -> list[str]:
     return titles
 
 
-def _pdf_lines(pages: list[str], outline: list[str]) -> list[_Line]:
+def _pdf_lines(pages: list[str], outline: list[str], limits: ImportLimits = DEFAULT_LIMITS) -> list[_Line]:
     """Source lines from PDF text: wrapped lines joined back, each paragraph standing alone.
 
     PDF text has a line break wherever a printed line ended and rarely a blank line between paragraphs. A line
     continues the one before when it starts in lower case, or when the line before ran to the full width of the
     page's text and has no closing punctuation; an address that ran to the full width continues without a space.
     Bullets, numbered lines and headings always start a new line, and a bullet glyph printed alone on a line joins
-    the text after it.
-    """
-    from .heading_phrases import heading_key
+    the text after it. A paragraph that reaches the longest line allowed carries on as a new one.
 
-    outline_keys = frozenset(heading_key(title) for title in outline)
-    logical: list[str] = []
+    The line being joined is kept as a list of pieces and only looked at again while it is short enough to be a
+    heading: rebuilding and re-reading it after every join made a long paragraph cost quadratic time (20,000
+    printed lines of one paragraph took three minutes).
+    """
+    outline_keys = frozenset(key for title in outline if (key := _outline_key(title)) is not None)
+    logical: list[list[str]] = []  # each logical line as the pieces it was joined from
+    length = 0  # of the last logical line
     previous_line = ""  # the last printed line, as opposed to the joined-up logical line
     for page in pages:
         physical = [line for line in map(_normalise, page.splitlines()) if line]
         full_width = _full_width(physical)
         for line in physical:
-            previous = logical[-1] if logical else None
+            # The last logical line as text, only while it could still be a heading (or a lone bullet glyph).
+            previous = "".join(logical[-1]) if logical and length <= _LONGEST_TABLE_HEADING else None
+            fits = length + 1 + len(line) <= limits.max_line_characters
             if previous is not None and len(previous) == 1 and _BULLET.match(previous + " x"):
-                logical[-1] = f"{previous} {line}"
-            elif previous is not None and (
+                logical[-1].append(" " + line)
+                length += 1 + len(line)
+            elif logical and fits and (
                 joint := _joint(previous, previous_line, line, full_width, outline_keys)
             ) is not None:
-                logical[-1] = f"{previous}{joint}{line}"
+                logical[-1].append(joint + line)
+                length += len(joint) + len(line)
             else:
-                logical.append(line)
+                logical.append([line])
+                length = len(line)
             previous_line = line
-    lines = [_Line(text=text) for text in logical]
+    lines = [_Line(text="".join(pieces)) for pieces in logical]
     for line in lines:
-        if heading_key(line.text) in outline_keys:
+        if _outline_key(line.text) in outline_keys:
             line.style, line.how = "heading", HOW_OUTLINE
     for previous, line in zip(lines, lines[1:]):
         if _is_list_line(previous.text) and line.style is None and _is_labelled_note(line.text):
             previous.blank_after = line.blank_before = False
     return lines
+
+
+def _outline_key(text: str) -> str | None:
+    """The lookup form of a line that could be an outline heading; None for a line too long to be one (the
+    lookup form strips trailing words one at a time, so it is kept to short lines)."""
+    from .heading_phrases import heading_key
+
+    return heading_key(text) if len(text) <= _LONGEST_TABLE_HEADING else None
 
 
 def _full_width(lines: list[str]) -> int:
@@ -1296,16 +1526,19 @@ def _is_list_line(text: str) -> bool:
     return bool(_BULLET.match(text) or _NUMBERED.match(text))
 
 
-def _joint(previous: str, previous_line: str, line: str, full_width: int, outline_keys: frozenset[str]) -> str | None:
-    """How `line` joins the logical line before it: " " (a wrapped line), "" (a wrapped address), or None."""
-    from .heading_phrases import heading_key
+def _joint(
+    previous: str | None, previous_line: str, line: str, full_width: int, outline_keys: frozenset[str]
+) -> str | None:
+    """How `line` joins the logical line before it: " " (a wrapped line), "" (a wrapped address), or None.
 
-    if _is_list_line(line) or _table_kind(line) is not None or heading_key(line) in outline_keys:
+    `previous` is the logical line so far, or None when it is too long to be a heading."""
+    if _is_list_line(line) or _table_kind(line) is not None or _outline_key(line) in outline_keys:
         return None
-    if _table_kind(previous) is not None or heading_key(previous) in outline_keys:
-        return None
-    if (numbered := _NUMBERED.match(previous)) and _table_kind(numbered.group(2)) is not None:
-        return None
+    if previous is not None:
+        if _table_kind(previous) is not None or _outline_key(previous) in outline_keys:
+            return None
+        if (numbered := _NUMBERED.match(previous)) and _table_kind(numbered.group(2)) is not None:
+            return None
     ran_to_full_width = len(previous_line) >= 0.85 * full_width
     if _URL.search(previous_line.split()[-1]):
         # An address broken across lines continues without a space; after a whole address, a new line starts.
