@@ -299,6 +299,7 @@ def test_a_name_typed_in_lower_case_or_shown_by_what_only_a_person_does_is_found
         "Newham's CSPR and Barnet's both made the point",
         "The Arthur and Star review said exactly this; so did the Munro review",
         "Year 9 was 14 when it started and Section 47 was late",
+        "Visit soner and ring back.",  # a typo, from someone who capitalises (and so would capitalise a name)
     ],
 )
 def test_lower_case_text_speak_brands_deities_places_and_named_reviews_are_not_names(text):

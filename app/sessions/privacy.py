@@ -411,6 +411,7 @@ def _names(text: str) -> list[tuple[int, int]]:
     def joined(left: int, right: int) -> bool:
         return 0 <= left and right < len(words) and _between(text, words[left], words[right])
 
+    lower_case_typist = not any(word.sentence_start and word.text[0].isupper() for word in words)
     for i, word in enumerate(words):
         previous = words[i - 1] if i else None
         following = words[i + 1] if i + 1 < len(words) else None
@@ -435,12 +436,14 @@ def _names(text: str) -> list[tuple[int, int]]:
                     and _between(text, previous, word, r"\s*,?\s*"))
             ):
                 add(i, 1)
-            # Typed in lower case, a common first name that is no English word is a name wherever it stands
-            # ("the thing with kacper", "saw aaliyah at 6 wks", "mr chen"): people typing on a phone in lower case
-            # do not capitalise names either, and the words that are both ("will", "soon", "on the ward") are
-            # in ORDINARY_WORDS or LOWER_CASE_WORDS. Two letters are too short to tell ("jo", "al", "ty").
+            # From someone who types in lower case (no sentence of theirs starts with a capital), a common first
+            # name that is no English word is a name wherever it stands ("the thing with kacper", "saw aaliyah at
+            # 6 wks", "mr chen"): they do not capitalise names either. The words that are both ("will", "soon",
+            # "on the ward") are in ORDINARY_WORDS or LOWER_CASE_WORDS; two letters are too short to tell ("jo",
+            # "ty"). Someone who capitalises sentences capitalises names, so their lower-case word is a word or a
+            # typo ("Visit soner").
             elif (
-                lower_case_name and len(word.lower) >= 3 and word.lower not in LOWER_CASE_WORDS
+                lower_case_typist and lower_case_name and len(word.lower) >= 3 and word.lower not in LOWER_CASE_WORDS
                 # "rose-tinted": a hyphenated word only when every part is a name ("lacey-mae")
                 and all(_known_first_name(_Word(part, 0, 0, False, False)) for part in word.lower.split("-"))
                 and not (previous is not None and previous.lower in SAINTS)  # "st mary's"
