@@ -279,6 +279,8 @@ def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
         ("Nusrat told her teacher first", "Nusrat"),
         ("Agnieszka's English was good but the interpreter was a family friend", "Agnieszka"),
         ("his stepdad Gaz ran the house", "Gaz"),
+        ("When Jordan Hall was excluded nobody asked why", "Jordan Hall"),
+        ("Honestly Kieran Walsh was failed by all of us", "Kieran Walsh"),
     ],
 )
 def test_a_name_typed_in_lower_case_or_shown_by_what_only_a_person_does_is_found(text, name):
@@ -299,7 +301,8 @@ def test_a_name_typed_in_lower_case_or_shown_by_what_only_a_person_does_is_found
         "Newham's CSPR and Barnet's both made the point",
         "The Arthur and Star review said exactly this; so did the Munro review",
         "Year 9 was 14 when it started and Section 47 was late",
-        "Visit soner and ring back.",  # a typo, from someone who capitalises (and so would capitalise a name)
+        "Visit soner and ring back.",
+        "Since Early Help closed it, and When Young Carers got involved, it was too late",  # a typo, from someone who capitalises (and so would capitalise a name)
     ],
 )
 def test_lower_case_text_speak_brands_deities_places_and_named_reviews_are_not_names(text):

@@ -263,6 +263,13 @@ PERSON_AFTER = re.compile(
     % "|".join(sorted(RELATIONS - {"little", "friend"})),
     re.IGNORECASE,
 )
+# Words that open a sentence and are capitalised only for that, so a full name after them is not part of a longer
+# capitalised title ("When Jordan Hall was excluded", "Since Peter Connelly died").
+SENTENCE_OPENERS = frozenset(
+    """when after before if since maybe perhaps honestly and but so then because as while until once although
+    though sadly also even only just why how what where who did does do has had was is yes no obviously actually
+    basically unfortunately apparently remember think like with without for about""".split()
+)
 # A document named after people: "the Arthur and Star review", "the Laming report", "the Munro review".
 DOCUMENT_WORDS = frozenset("review reviews inquiry report".split())
 
@@ -523,7 +530,10 @@ def _names(text: str) -> list[tuple[int, int]]:
         if _known_first_name(word) and following is not None and not word.possessive:
             run = name_run(i)
             longer = i + run < len(words) and words[i + run].capitalised and joined(i + run - 1, i + run)
-            before_capitalised = previous is not None and previous.capitalised and joined(i - 1, i)
+            before_capitalised = (
+                previous is not None and previous.capitalised and joined(i - 1, i)
+                and not (previous.sentence_start and previous.lower in SENTENCE_OPENERS)
+            )
             if run >= 2 and not longer and not before_capitalised:
                 if word.lower not in ORDINARY_WORDS or _known_surname(words[i + 1]):
                     add(i, run)
