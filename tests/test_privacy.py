@@ -281,6 +281,7 @@ def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
         ("his stepdad Gaz ran the house", "Gaz"),
         ("When Jordan Hall was excluded nobody asked why", "Jordan Hall"),
         ("Honestly Kieran Walsh was failed by all of us", "Kieran Walsh"),
+        ("his mates called him Smudge, he was 15", "Smudge"),
     ],
 )
 def test_a_name_typed_in_lower_case_or_shown_by_what_only_a_person_does_is_found(text, name):
@@ -302,6 +303,7 @@ def test_a_name_typed_in_lower_case_or_shown_by_what_only_a_person_does_is_found
         "The Arthur and Star review said exactly this; so did the Munro review",
         "Year 9 was 14 when it started and Section 47 was late",
         "Visit soner and ring back.",
+        "I called her Monday and she said no",
         "Since Early Help closed it, and When Young Carers got involved, it was too late",  # a typo, from someone who capitalises (and so would capitalise a name)
     ],
 )

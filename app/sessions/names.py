@@ -83,7 +83,8 @@ ayse defne melis
 catalin cătălin
 aurimas dovydas egle eglė gabija gintare gintarė kotryna lukas mantas matas nojus rugile rugilė
 xiaohui xiaoling xiaomei xiaoming xiaoyan
-finn kian jaiden kaiden kyron leyton shania tyrese
+finn kian jaiden kaiden kyron leyton shania tyrese tyreece albie arlo oakley finlay jax remi rowan amelie ottilie
+aliyah aleesha lexi kenzie myla eesa
 dom dommo gaz gazza baz bazza daz dazza kev kez tez tel del dave davey steve stevie mick micky mike mikey jonny
 jonno robbie rob bex becky bekki jess jessie kat katie liz lizzie lou vicky vikki nicky nikki tasha tash shaz
 sharon trish tracey stacey kaz kerry mo taz jay jj tj aj dj

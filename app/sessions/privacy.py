@@ -106,7 +106,9 @@ SURNAMES_THAT_ARE_WORDS = frozenset(
     "rose may march summer winter spring bishop judge major day english scott".split()
 )
 CALLED = re.compile(
-    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$", re.IGNORECASE
+    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$"
+    r"|\b(?:called|calls|call)\s+(?:him|her|them)\s*$",  # "his mates called him Smudge"
+    re.IGNORECASE
 )
 # "called" after a person or an auxiliary is the verb "to phone" ("she had called Childline", "we called Housing").
 PHONED_AFTER = frozenset("i we he she they you who had has have then never also just already mum dad".split())
