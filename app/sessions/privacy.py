@@ -116,6 +116,9 @@ PHONED_AFTER = frozenset("i we he she they you who had has have then never also 
 
 def _called_before(text: str, start: int) -> bool:
     """Whether the words just before `start` introduce a name: "a girl called", "known as", "aka"."""
+    tail = text[max(0, start - 14) : start].lower()
+    if not ("call" in tail or "name" in tail or "known" in tail or "k" in tail and "a" in tail):
+        return False  # most words: none of the cue words is there, so the search below need not run
     match = CALLED.search(text[max(0, start - 30) : start])
     return bool(match) and not (match.group(1) and match.group(1).lower() in PHONED_AFTER)
 
@@ -429,8 +432,7 @@ def _names(text: str) -> list[tuple[int, int]]:
         # Typed all in lower case, a name still shows by a relation next to it: "jordan's nan", "his mum sarah".
         if not word.capitalised:
             # Initials given as a name: "known as JJ", "a boy called TJ".
-            called = _called_before(text, word.start)
-            if word.text.isupper() and 2 <= len(word.text) <= 3 and called:
+            if word.text.isupper() and 2 <= len(word.text) <= 3 and _called_before(text, word.start):
                 add(i, 1)
                 continue
             lower_case_name = (
