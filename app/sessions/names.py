@@ -5,7 +5,9 @@
   is in each country) plus the US census first names shipped by `names`. "Common" first names (those a
   capitalised word at the start of a sentence is taken for) are the ones that dictionary marks as at least
   fairly common in a country whose families live in England, plus the census ones.
-- A short list below of first names given in England since 2000 that those (1990s) lists lack or rate rare.
+- A short list below of first names given in England since 2000 that those (1990s) lists lack or rate rare,
+  among them names common in England's Bangladeshi, Pakistani, Somali, Kurdish, Turkish, Lithuanian and Chinese
+  families, and the short forms of English names people are known by ("Gaz", "Dom", "Shaz").
 - Surnames: the 1990 US census surnames shipped by `names` (88,799, public domain: English, Irish, Scottish,
   Welsh and many others), plus a short list below of surnames common in England that a US list of 1990 lacks
   (South Asian, Polish, Romanian, Somali, Nigerian, Ghanaian, Caribbean, Irish).
@@ -71,6 +73,21 @@ andrei alexandru ionut ionuț mihai stefan ștefan gabriel bogdan florin cristia
 andreea ioana elena maria mihaela alexandra bianca roxana denisa alina raluca
 aoife caoimhe niamh siobhan saoirse ciara sinead sinéad aisling orla roisin róisín grainne gráinne eoin oisin
 oisín cian ciaran ciarán padraig pádraig seamus séamus darragh cathal
+aaliyah aleena anabia anaya arham armaan hania haris hira huzaifa ibraheem jannat laiba mahnoor manahil mehreen
+mikail mishal rayan shayan zakariya zunaira
+nusrat farzana jahanara rahima rehana rubina ruma rumana runa shahana shahida sharmin sufia tanzila taslima
+jubair sabbir tahmid tanvir
+deqa fardowsa hawa hibo istar kaltun ladan maryan najma nasra safiya sagal shukri
+azad baran berfin hevi rezan rojda rojin soran zilan
+ayse defne melis
+catalin cătălin
+aurimas dovydas egle eglė gabija gintare gintarė kotryna lukas mantas matas nojus rugile rugilė
+xiaohui xiaoling xiaomei xiaoming xiaoyan
+finn kian jaiden kaiden kyron leyton shania tyrese tyreece albie arlo oakley finlay jax remi rowan amelie ottilie
+aliyah aleesha lexi kenzie myla eesa
+dom dommo gaz gazza baz bazza daz dazza kev kez tez tel del dave davey steve stevie mick micky mike mikey jonny
+jonno robbie rob bex becky bekki jess jessie kat katie liz lizzie lou vicky vikki nicky nikki tasha tash shaz
+sharon trish tracey stacey kaz kerry mo taz jay jj tj aj dj
 """
 
 # Surnames common in England that the 1990 US census lacks or lists too rarely to trust alone.

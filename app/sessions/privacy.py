@@ -105,7 +105,22 @@ SURNAMES_THAT_ARE_WORDS = frozenset(
     "green hill park church black white brown young king lord lane wood north west south east house hall street "
     "rose may march summer winter spring bishop judge major day english scott".split()
 )
-CALLED = re.compile(r"\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$", re.IGNORECASE)
+CALLED = re.compile(
+    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$"
+    r"|\b(?:called|calls|call)\s+(?:him|her|them)\s*$",  # "his mates called him Smudge"
+    re.IGNORECASE
+)
+# "called" after a person or an auxiliary is the verb "to phone" ("she had called Childline", "we called Housing").
+PHONED_AFTER = frozenset("i we he she they you who had has have then never also just already mum dad".split())
+
+
+def _called_before(text: str, start: int) -> bool:
+    """Whether the words just before `start` introduce a name: "a girl called", "known as", "aka"."""
+    tail = text[max(0, start - 14) : start].lower()
+    if not ("call" in tail or "name" in tail or "known" in tail or "k" in tail and "a" in tail):
+        return False  # most words: none of the cue words is there, so the search below need not run
+    match = CALLED.search(text[max(0, start - 30) : start])
+    return bool(match) and not (match.group(1) and match.group(1).lower() in PHONED_AFTER)
 
 # Capitalised words that are never a person's name here, whatever list they appear in: what every reflection on a
 # safeguarding briefing says (pseudonyms' nouns, relations, agencies, policies, job titles), months, weekdays,
@@ -200,6 +215,68 @@ CONCEPTS = frozenset(
     level stage well sure early major king prince queen lord duke bishop doctor nurse judge chair head lead police
     officer may bill ward silo""".split()
 )
+# Common English words (and text-speak) that are also common first names, beyond ORDINARY_WORDS: typed in lower
+# case they are the word ("soon", "on the ward", "ty", "a tiny bruise"), so the lower-case rule below skips them.
+LOWER_CASE_WORDS = frozenset(
+    """alpha angle bell berry blessing brain bud buddy bunny candy coral deep delta diamond divine dusty echo fairy
+    fan favour gang gift glory goodness honey ivory kit kitty lean lie mac manual maple meta miracle nil omega
+    opal pin princess rocky sierra sol soon tad teddy tiny ward ha ta ty ya ye yo lol omg tbh imo idk btw fyi
+    sen sena pa""".split()  # the last: safeguarding acronyms typed in lower case (SEN, SENA, PA)
+)
+# Nouns that make a possessive before them a thing's name when typed in lower case ("clare's law", "st mary's
+# hospital"): a capitalised one is told apart by its capital, a lower-case one by this list.
+NAMED_THINGS = frozenset(
+    "law laws hospital school academy primary college church centre center court house ward unit surgery "
+    "practice nursery".split()
+)
+# Deities, prophets and religious figures: named in what a family said ("only God can judge her"), or said as an
+# exclamation ("Jesus, this one was hard"); never a person in the case. (Muhammad is also a common first name,
+# so it is not here.)
+RELIGIOUS_FIGURES = frozenset("god allah jesus christ lord buddha krishna vishnu shiva guru nanak".split())
+# English local authorities and London boroughs whose names are also surnames or first names ("Newham's CSPR",
+# "Barnet and Enfield"): places, like those in NOT_NAMES.
+LOCAL_AUTHORITIES = frozenset(
+    """barnet bexley brent bromley camden croydon ealing enfield hackney haringey harrow havering hillingdon
+    hounslow islington lambeth lewisham merton newham redbridge southwark wandsworth westminster greenwich
+    kensington chelsea hammersmith fulham barking dagenham tower hamlets waltham
+    rochdale oldham tameside stockport trafford wirral sefton knowsley halton warrington blackburn blackpool
+    burnley calderdale kirklees wakefield barnsley rotherham doncaster gateshead sunderland durham darlington
+    hartlepool middlesbrough stockton redcar cumbria northumberland derby derbyshire nottingham nottinghamshire
+    leicester leicestershire rutland lincolnshire norfolk suffolk essex kent surrey sussex hampshire dorset devon
+    cornwall somerset wiltshire gloucestershire oxfordshire berkshire buckinghamshire bedford luton
+    hertfordshire cambridgeshire peterborough northamptonshire warwickshire worcestershire herefordshire
+    shropshire staffordshire telford wolverhampton walsall dudley sandwell solihull coventry medway thurrock
+    southend slough bracknell windsor maidenhead wokingham plymouth torbay exeter portsmouth southampton
+    bournemouth poole brighton hove bristol bath swindon york hull""".split()
+)
+NOT_NAMES = NOT_NAMES | RELIGIOUS_FIGURES | LOCAL_AUTHORITIES
+# Languages and nationalities: after someone's name they say something of that person ("Agnieszka's English was
+# good"), unlike the capitalised nouns that make a possessive a thing's name ("Clare's Law", "St Mary's School").
+LANGUAGES = frozenset(
+    """english polish romanian somali urdu punjabi bengali arabic kurdish lithuanian latvian slovak czech
+    portuguese spanish french italian german turkish chinese albanian ukrainian russian tigrinya gujarati""".split()
+)
+# Plural people that follow a title in a brand's or a show's name, never a surname ("Mr Men", "Mrs Browns Boys").
+PEOPLE_NOUNS = frozenset("men women people children kids boys girls parents families ladies lads".split())
+# What only a person does, straight after a word: an age ("Hope was 7 and ...", "Rojin was 16"), going missing,
+# disclosing, or a relation of theirs ("Precious and her baby"). It makes a capitalised word a name even where an
+# ordinary word ("Hope", "Destiny") or a name no list has would otherwise be left alone.
+PERSON_AFTER = re.compile(
+    r"\s*,?\s+(?:(?:was|is)\s+(?:only\s+|just\s+|now\s+)?|aged\s+|turned\s+)\d{1,2}"
+    r"(?:\s*(?:yrs?|years?\s+old|yo|y/o|y\.o\.))?(?=\s*(?:[,.;:!?)]|$|and\b|but\b|when\b|at\b|so\b|with\b))"
+    r"|\s+(?:went\s+missing|ran\s+away|absconded|disclosed|and\s+(?:her|his|their)\s+(?:%s)s?\b)"
+    % "|".join(sorted(RELATIONS - {"little", "friend"})),
+    re.IGNORECASE,
+)
+# Words that open a sentence and are capitalised only for that, so a full name after them is not part of a longer
+# capitalised title ("When Jordan Hall was excluded", "Since Peter Connelly died").
+SENTENCE_OPENERS = frozenset(
+    """when after before if since maybe perhaps honestly and but so then because as while until once although
+    though sadly also even only just why how what where who did does do has had was is yes no obviously actually
+    basically unfortunately apparently remember think like with without for about""".split()
+)
+# A document named after people: "the Arthur and Star review", "the Laming report", "the Munro review".
+DOCUMENT_WORDS = frozenset("review reviews inquiry report".split())
 
 
 @dataclass(frozen=True)
@@ -346,15 +423,16 @@ def _names(text: str) -> list[tuple[int, int]]:
     def joined(left: int, right: int) -> bool:
         return 0 <= left and right < len(words) and _between(text, words[left], words[right])
 
+    lower_case_typist = not any(word.sentence_start and word.text[0].isupper() for word in words)
     for i, word in enumerate(words):
         previous = words[i - 1] if i else None
         following = words[i + 1] if i + 1 < len(words) else None
         relation_follows = following is not None and following.lower in RELATIONS and joined(i, i + 1)
+        language_follows = following is not None and following.lower in LANGUAGES and joined(i, i + 1)
         # Typed all in lower case, a name still shows by a relation next to it: "jordan's nan", "his mum sarah".
         if not word.capitalised:
             # Initials given as a name: "known as JJ", "a boy called TJ".
-            called = CALLED.search(text[max(0, word.start - 20) : word.start])
-            if word.text.isupper() and 2 <= len(word.text) <= 3 and called:
+            if word.text.isupper() and 2 <= len(word.text) <= 3 and _called_before(text, word.start):
                 add(i, 1)
                 continue
             lower_case_name = (
@@ -369,6 +447,20 @@ def _names(text: str) -> list[tuple[int, int]]:
                     and _between(text, previous, word, r"\s*,?\s*"))
             ):
                 add(i, 1)
+            # From someone who types in lower case (no sentence of theirs starts with a capital), a common first
+            # name that is no English word is a name wherever it stands ("the thing with kacper", "saw aaliyah at
+            # 6 wks", "mr chen"): they do not capitalise names either. The words that are both ("will", "soon",
+            # "on the ward") are in ORDINARY_WORDS or LOWER_CASE_WORDS; two letters are too short to tell ("jo",
+            # "ty"). Someone who capitalises sentences capitalises names, so their lower-case word is a word or a
+            # typo ("Visit soner").
+            elif (
+                lower_case_typist and lower_case_name and len(word.lower) >= 3 and word.lower not in LOWER_CASE_WORDS
+                # "rose-tinted": a hyphenated word only when every part is a name ("lacey-mae")
+                and all(_known_first_name(_Word(part, 0, 0, False, False)) for part in word.lower.split("-"))
+                and not (previous is not None and previous.lower in SAINTS)  # "st mary's"
+                and not (word.possessive and following is not None and following.lower in NAMED_THINGS)
+            ):
+                add(i, 1)
             continue
         as_typed = text[word.start : word.full_end].lower().replace("\u2019", "'")
         if word.possessive and as_typed in NOT_NAMES:  # "McDonald's", "Barnardo's"
@@ -378,14 +470,28 @@ def _names(text: str) -> list[tuple[int, int]]:
         title = i - 1
         while title > 0 and len(words[title].text) == 1 and words[title].text.isupper() and i - title <= 2:
             title -= 1  # initials between the title and the surname
+        # But not a plural or a word no one is called ("Mr Men books", "Dr Who"): a word of NOT_NAMES after a
+        # title must be a known surname.
         if title >= 0 and TITLES.fullmatch(words[title].text) and _between(
             text, words[title], word, r"\.?\s+(?:[A-Z]\.?\s+){0,2}"
+        ) and word.lower not in PEOPLE_NOUNS and (
+            word.lower not in NOT_NAMES or _known_surname(word) or word.lower in SURNAMES_THAT_ARE_WORDS
         ):
             add(i, max(1, name_run(i)))
             continue
         if word.lower in NOT_NAMES:
             continue
         if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
+            continue
+        # A document named after people ("the Munro review", "the Arthur and Star review") names no one in the case.
+        if (following is not None and following.lower in DOCUMENT_WORDS and joined(i, i + 1)) or (
+            i + 3 < len(words) and words[i + 1].lower == "and" and words[i + 2].capitalised
+            and words[i + 3].lower in DOCUMENT_WORDS and joined(i, i + 1) and joined(i + 1, i + 2)
+            and joined(i + 2, i + 3)
+        ):
+            continue
+        if not word.possessive and PERSON_AFTER.match(text, word.full_end):
+            add(i, 1)
             continue
         # Someone named by a relation, a role or "called": "his mum Sarah", "Baby Isla", "a girl called Amara",
         # "the health visitor, Karen", "Dad (Gary)", "known as JJ".
@@ -395,7 +501,7 @@ def _names(text: str) -> list[tuple[int, int]]:
             if relation or role:
                 add(i, name_run(i))
                 continue
-        if CALLED.search(text[max(0, word.start - 20) : word.start]):
+        if _called_before(text, word.start):
             add(i, name_run(i))
             continue
         # A family: "the Walker family", "the Kowalski twins", "the Patels", "the Johnson case".
@@ -409,7 +515,7 @@ def _names(text: str) -> list[tuple[int, int]]:
         # Someone's: "Ellie's mum", "Kai's school", "Poppy's foster carer", "Tomasz Nowak's kids". A possessive
         # before a capitalised word names a thing instead: "Clare's Law", "St Mary's Hospital".
         if word.possessive and not (following is not None and following.capitalised and not relation_follows
-                                    and joined(i, i + 1)):
+                                    and not language_follows and joined(i, i + 1)):
             if relation_follows or (word.lower not in CONCEPTS and (_known_first_name(word) or _known_surname(word))):
                 add(i, 1)
                 continue
@@ -428,7 +534,10 @@ def _names(text: str) -> list[tuple[int, int]]:
         if _known_first_name(word) and following is not None and not word.possessive:
             run = name_run(i)
             longer = i + run < len(words) and words[i + run].capitalised and joined(i + run - 1, i + run)
-            before_capitalised = previous is not None and previous.capitalised and joined(i - 1, i)
+            before_capitalised = (
+                previous is not None and previous.capitalised and joined(i - 1, i)
+                and not (previous.sentence_start and previous.lower in SENTENCE_OPENERS)
+            )
             if run >= 2 and not longer and not before_capitalised:
                 if word.lower not in ORDINARY_WORDS or _known_surname(words[i + 1]):
                     add(i, run)
@@ -513,6 +622,11 @@ NAMED_STREET = re.compile(
     rf"\b(?:on|in|at|off|along|near|from|to|down|up|into|onto|towards|opposite|behind|round|around)\s+"
     rf"({_STREET_NAME}(?i:{STREETS}))\b"
 )
+# A street whose type is part of its one word ("27b Kingsway", "14 Broadway", "3 Westgate", "5 Ashcroft"), with a
+# house number and a word before it that says where ("went out to", "lives at"), so "3 Westgate pupils" is not one.
+COMPOUND_STREET = re.compile(
+    r"\b(?:to|at|on|in|from|lives?|lived|living|visited|address|is)\s+(\d{1,4}[a-z]?,?\s+[A-Z][a-z]+(?:way|gate|croft))\b(?!\s+[a-z]+s\b)"
+)
 # What a number and a street type can also be: "3 weeks", "Year 7 Lane"... (only the words between are checked).
 _NOT_STREET_WORDS = frozenset("the a an of and or to in on at for with was were is are had has".split())
 
@@ -525,6 +639,8 @@ def _addresses(text: str) -> list[tuple[int, int]]:
             if any(word.lower() in _NOT_STREET_WORDS for word in between):
                 continue
             spans.append(match.span())
+    for match in COMPOUND_STREET.finditer(text):
+        spans.append(match.span(1))
     for match in NAMED_STREET.finditer(text):
         street = match.group(1)
         first = street.split()[0].lower()
