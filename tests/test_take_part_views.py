@@ -486,10 +486,11 @@ def test_every_screen_isolates_each_persons_text_so_stored_bidi_controls_reorder
     with app.app_context():
         # Straight into the database, past clean_text: what an older row may hold.
         db.session.execute(text("UPDATE responses SET text = :t"), {"t": BIDI_TEXT})
+        name = "Bea \u202eevil\u202c"
         db.session.execute(
-            text("UPDATE attendees SET name = :n, role = :n, organisation = :n"), {"n": "Bea \u202eevil\u202c"}
+            text("UPDATE attendees SET name = :n, role = :r, organisation = :o"), {"n": name, "r": name, "o": name}
         )
-        db.session.execute(text("UPDATE actions SET what = :t, owner = :t"), {"t": BIDI_TEXT})
+        db.session.execute(text("UPDATE actions SET what = :t, owner = :o"), {"t": BIDI_TEXT, "o": BIDI_TEXT})
         db.session.commit()
 
     pages = {
