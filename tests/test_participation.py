@@ -516,7 +516,7 @@ def test_more_than_sixty_edits_in_ten_minutes_are_slowed(running):
     assert db.session.get(Response, sent.id).text == "Edit 60"
 
 
-def test_a_session_takes_a_limited_number_of_joins_a_minute_and_of_responses_in_all(running, monkeypatch):
+def test_a_session_takes_a_limited_number_of_joins_and_of_responses_a_minute_and_of_responses_in_all(running, monkeypatch):
     monkeypatch.setattr(participation, "SESSION_JOINS", (3, participation.SESSION_JOINS[1]))
     for n in range(3):
         joined(running, seconds=10)
@@ -524,11 +524,18 @@ def test_a_session_takes_a_limited_number_of_joins_a_minute_and_of_responses_in_
         joined(running, seconds=10)
     token = joined(running, seconds=71)
 
+    monkeypatch.setattr(participation, "SESSION_JOINS", (100, participation.SESSION_JOINS[1]))
+    monkeypatch.setattr(participation, "SESSION_RESPONSES_PER_MINUTE", 3)
+    for n in range(3):
+        send(running, joined(running, seconds=72), f"Thought {n}", seconds=80 + n)  # 80, 81, 82 s: three people
+    with pytest.raises(participation.TooFast, match="Wait 58 seconds") as refused:  # the first leaves at 140 s
+        send(running, token, "A fourth, from another person", seconds=82)
+    assert refused.value.retry_after == 58
+
     monkeypatch.setattr(participation, "MOST_RESPONSES", 4)
-    for n in range(4):
-        send(running, token, f"Thought {n}", seconds=80 + n)
+    send(running, token, "The fourth, a minute later", seconds=141)
     with pytest.raises(SessionError, match="already holds 4 responses"):
-        send(running, token, "One too many", seconds=90)
+        send(running, token, "One too many", seconds=300)
 
 
 def test_one_browser_joining_again_and_again_is_slowed(running):
