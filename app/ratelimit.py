@@ -123,3 +123,31 @@ def clear(dbs: DbSession, keys: Iterable[str]) -> None:
     _service.begin_write(dbs)
     dbs.execute(delete(FailedAttempt).where(FailedAttempt.key.in_(keys)))
     dbs.commit()
+
+
+def record_event(
+    dbs: DbSession, limits: Iterable[Limit], now: datetime, *, family: str = "", commit: bool = True
+) -> None:
+    """Count one success (a response stored, an edit saved, a join) against each limit's key, for limits on how
+    much anyone may do rather than on guessing. `retry_after` reads these counts like failures.
+
+    With `commit=False` the rows join the caller's transaction, so they are counted exactly when what they
+    count is stored (a retried submission that stores nothing counts nothing). Rows of keys starting with
+    `family` that no limit looks at any more are forgotten at once, not after FORGET_AFTER: when they were
+    written is all they hold, and kept, the times could be matched against responses' times.
+    """
+    limits = list(limits)
+    keys = sorted({limit.key for limit in limits})
+    if not keys:
+        return
+    if commit:
+        _service.begin_write(dbs)
+    dbs.add_all(FailedAttempt(key=key, at=now) for key in keys)
+    longest = max(limit.window for limit in limits)
+    if family:
+        stale = FailedAttempt.key.startswith(family, autoescape=True)
+    else:
+        stale = FailedAttempt.key.in_(keys)
+    dbs.execute(delete(FailedAttempt).where(stale, FailedAttempt.at <= now - longest))
+    if commit:
+        dbs.commit()

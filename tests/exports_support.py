@@ -6,6 +6,7 @@ export must treat differently: shown named, shown anonymous, scribed, hidden, an
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -29,6 +30,12 @@ HOSTILE_TEXT = (
     "before\x00 the\x07 next\x1b visit \ufffe\uffff today"
 )
 HOSTILE_KEPT = "before the next visit today"  # what must survive of it, in order, once spaces are collapsed
+
+# Bidirectional controls, as a row stored before clean_text took them out may hold them.
+BIDI_TYPED = "Call \u202eevil\u202c now \u2067and\u2069 \u200fthen\u200e \u202aagain\u202c\u2066!\u2069"
+BIDI_KEPT = "Call evil now and then again!"
+BIDI_NAME = "Bea \u202eJones\u202c"
+BIDI_CONTROL = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 SHOWN_NAMED = "Ask the health visitor to join the next core group meeting."
 SHOWN_ANONYMOUS = "I did not know what to do when a father refused entry."
@@ -57,6 +64,7 @@ def sample_record(
     extra_responses: int = 0,
     extra_actions: int = 0,
     hostile: bool = False,
+    bidi: bool = False,
     status: str = "ended",
 ) -> Record:
     """A session of `briefing_id` on the seven-minute template, 7:40 long, with responses on its first question.
@@ -80,6 +88,8 @@ def sample_record(
                 ]
                 if hostile:
                     responses.append(_response(6, HOSTILE_TEXT, source="attendee", anonymous=True))
+                if bidi:
+                    responses.append(_response(7, BIDI_TYPED, source="attendee", author=BIDI_NAME, author_details=BIDI_NAME))
             questions.append(RecordedQuestion(text=question.text, source=question.source, responses=responses))
         steps.append(
             RecordedStep(
@@ -114,12 +124,14 @@ def sample_record(
                                       f"Owner {extra + 1}", date(2027, 2, 1) + timedelta(days=extra)))
     if hostile:
         actions.append(RecordedAction(99, HOSTILE_TEXT, "Owner <b>bold</b>", date(2027, 3, 1)))
+    if bidi:
+        actions.append(RecordedAction(98, BIDI_TYPED, BIDI_NAME, date(2027, 3, 1)))
     return Record(
         session_id="s3ss10nAbCdEf",
         briefing=planned.briefing,
         template=planned.template,
         facilitator="Alex Facilitator",
-        team="Early Help East" if not hostile else "Team <script>alert(1)</script>",
+        team=BIDI_NAME if bidi else "Early Help East" if not hostile else "Team <script>alert(1)</script>",
         status=status,
         started_at=STARTED,
         ended_at=None if status == "running" else STARTED + timedelta(minutes=7, seconds=40),
@@ -128,6 +140,7 @@ def sample_record(
         attendees=[
             RecordedAttendee(1, ATTENDEE_NAME, "Social worker", "Children's Services"),
             RecordedAttendee(2, ANONYMOUS_ATTENDEE_NAME, "", ""),
+            *([RecordedAttendee(3, BIDI_NAME, BIDI_NAME, BIDI_NAME)] if bidi else []),
         ],
         head_count=None,
         current_step=len(steps) - 1 if status == "ended" else 1,

@@ -13,6 +13,8 @@ from app.exports.content import briefing_content, session_content, xml_safe
 from app.sessions.templates import Plan, load_templates, plan
 
 from .exports_support import (
+    BIDI_CONTROL,
+    BIDI_KEPT,
     ATTENDEE_NAME,
     HIDDEN,
     ROOT,
@@ -94,10 +96,22 @@ def test_the_plan_snapshot_keeps_the_outline_and_unshown_sections_through_its_js
 
 
 @given(st.text())
-def test_xml_safe_removes_only_what_xml_cannot_hold(text):
+def test_xml_safe_removes_only_what_xml_cannot_hold_and_bidirectional_controls(text):
     cleaned = xml_safe(text)
 
-    assert cleaned == "".join(character for character in text if XML_CHARACTER.fullmatch(character))
+    assert cleaned == "".join(
+        character for character in text if XML_CHARACTER.fullmatch(character) and not BIDI_CONTROL.match(character)
+    )
+
+
+def test_every_typed_string_in_a_session_export_loses_bidirectional_controls():
+    content = session_content(sample_record(bidi=True))
+    responses = [response for _, question in content.questions for response in question.responses]
+    assert BIDI_KEPT in [response.text for response in responses]
+    typed = [content.session.team, *content.session.attendees]
+    typed += [part for action in content.session.actions for part in (action.what, action.owner)]
+    typed += [part for response in responses for part in (response.text, response.author)]
+    assert "Bea Jones" in content.session.team and not [t for t in typed if BIDI_CONTROL.search(t)]
 
 
 def test_user_strings_in_a_session_export_lose_control_characters_and_keep_the_rest():

@@ -26,6 +26,8 @@ from app.sessions.record import RecordedResponse
 from app.sessions.templates import load_templates
 
 from .exports_support import (
+    BIDI_CONTROL,
+    BIDI_KEPT,
     ANONYMOUS_ATTENDEE_NAME,
     ATTENDEE_NAME,
     HIDDEN,
@@ -462,6 +464,14 @@ def test_hostile_text_is_kept_as_text_and_nothing_points_outside_the_deck():
         assert not part.content_type.startswith("image/"), part.partname
         for rel in part.rels.values():
             assert not (rel.is_external and "file:" in rel.target_ref)
+
+
+def test_bidirectional_controls_in_stored_text_reach_no_slide_or_note():
+    prs = session_deck(sample_record(bidi=True))
+    text = deck_text(prs)
+    assert BIDI_KEPT in text and "Bea Jones" in text
+    notes = " ".join(slide.notes_slide.notes_text_frame.text for slide in prs.slides if slide.has_notes_slide)
+    assert not BIDI_CONTROL.search(text) and not BIDI_CONTROL.search(notes)
 
 
 TYPED = st.text(st.one_of(

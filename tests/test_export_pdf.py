@@ -29,6 +29,8 @@ from app.exports.content import ActionContent, briefing_content, session_content
 from app.formatting import long_date, m_ss
 
 from .exports_support import (
+    BIDI_CONTROL,
+    BIDI_KEPT,
     ANONYMOUS_ATTENDEE_NAME,
     ATTENDEE_NAME,
     HIDDEN,
@@ -425,6 +427,13 @@ def test_every_font_in_the_pdf_is_embedded(document):
 
 
 # --- hostile input and what the renderer may fetch ---------------------------------------------------------------
+
+
+def test_bidirectional_controls_in_stored_text_reach_no_line_of_the_record():
+    data = pdf.record_pdf(session_content(sample_record(bidi=True)), created=CREATED)
+    text = whole_text(data)
+    assert BIDI_KEPT in text and "Bea Jones" in text
+    assert not BIDI_CONTROL.search(text)
 
 
 def test_hostile_input_renders_as_text_and_fetches_nothing():

@@ -339,3 +339,208 @@ def test_moderation_changes_what_attendees_pages_show_but_other_peoples_response
     service.set_response_hidden(db.session, running.public_id, alice, sent.id, True, at(30))
     assert participation.stage_version(db.session, running.public_id) == before + 1
     assert token  # Bea's page polls with `before` and now gets the change
+
+
+# --- issue 10: nothing identifying reaches the screen without a person's decision ---------------------------------
+
+
+def test_a_response_sent_despite_the_privacy_check_waits_for_approval_even_with_review_mode_off(running, alice):
+    assert not running.review_first
+    token = joined(running, "Bea")
+    for words, seconds in (("Ring mum on 07700 900123", 20), ("Write to jo@example.org", 21)):
+        stored = send(running, token, words, confirmed=True, seconds=seconds)
+        assert stored.pending and stored.shown_at is None
+    clean = send(running, token, "Nothing identifying here", seconds=22)
+    assert shown_texts(running) == ["Nothing identifying here"]  # the rest wait on the console
+
+    service.redact_response(db.session, running.public_id, alice, clean.id - 2, "07700 900123", at(30))
+    service.approve_response(db.session, running.public_id, alice, clean.id - 2, at(31))
+    assert shown_texts(running) == ["Nothing identifying here", "Ring mum on [redacted]"]
+
+
+def test_a_redacted_response_cannot_be_edited_or_resent_back_to_its_original_words(running, alice):
+    token = joined(running, "Bea")
+    key = participation.new_idempotency_key()
+    sent = send(running, token, "Email jo@example.org today", key=key, confirmed=True)
+    service.redact_response(db.session, running.public_id, alice, sent.id, "jo@example.org", at(30))
+    service.approve_response(db.session, running.public_id, alice, sent.id, at(31))
+
+    with pytest.raises(SessionError, match="redacted part of this response, so it can no longer be changed"):
+        participation.edit_own_response(
+            db.session, running.public_id, token, SECRET, sent.id, "Email jo@example.org today", confirmed=True, now=at(40)
+        )
+    with pytest.raises(SessionError, match="can no longer be changed"):  # any words at all, not only the original
+        participation.edit_own_response(
+            db.session, running.public_id, token, SECRET, sent.id, "Email today", confirmed=False, now=at(41)
+        )
+    with pytest.raises(SessionError, match="can no longer be changed"):  # the first form, sent again with its key
+        send(running, token, "Email jo@example.org today", key=key, confirmed=True, seconds=42)
+    assert shown_texts(running) == ["Email [redacted] today"]
+    participation.withdraw_own_response(db.session, running.public_id, token, SECRET, sent.id)  # still theirs to take back
+    assert responses_in_database() == 0
+
+
+def test_an_edit_that_adds_personal_data_to_an_approved_response_waits_for_approval_again(running, alice):
+    token = joined(running, "Bea")
+    sent = send(running, token, "Visit sooner")
+    assert shown_texts(running) == ["Visit sooner"]
+    participation.edit_own_response(
+        db.session, running.public_id, token, SECRET, sent.id, "Visit sooner, ring 07700 900123", confirmed=True, now=at(30)
+    )
+    assert shown_texts(running) == []
+    service.approve_response(db.session, running.public_id, alice, sent.id, at(31))
+    assert shown_texts(running) == ["Visit sooner, ring 07700 900123"]
+
+    # A typo fixed elsewhere adds nothing the facilitator has not seen: it stays on the screen.
+    participation.edit_own_response(
+        db.session, running.public_id, token, SECRET, sent.id, "Visit much sooner, ring 07700 900123", confirmed=True, now=at(32)
+    )
+    assert shown_texts(running) == ["Visit much sooner, ring 07700 900123"]
+    # Another number is new: it waits again.
+    participation.edit_own_response(
+        db.session, running.public_id, token, SECRET, sent.id, "Visit sooner, ring 07700 900999", confirmed=True, now=at(33)
+    )
+    assert shown_texts(running) == []
+
+
+INVISIBLE = [
+    "\u200b",
+    "\u200b\u200c\u200d",
+    "\ufeff \ufeff",
+    "\u2060\u2060",
+    " \t\n \u00a0\u3000",
+    "\u202e\u2066\u200f",
+    "\u00ad\u180e\u034f",
+    "\u3164\u2800",
+    "\x00\x1f\u200b",
+]
+
+
+@pytest.mark.parametrize("typed", INVISIBLE, ids=[repr(t) for t in INVISIBLE])
+def test_a_reflection_with_no_visible_character_is_refused_with_the_reason(running, typed):
+    token = joined(running, "Bea")
+    with pytest.raises(SessionError, match="nothing visible|is empty"):
+        send(running, token, typed)
+    sent = send(running, token, "Fine")
+    with pytest.raises(SessionError, match="nothing visible|is empty"):
+        participation.edit_own_response(db.session, running.public_id, token, SECRET, sent.id, typed, confirmed=True, now=at(30))
+    assert responses_in_database() == 1
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+
+
+def test_bidirectional_controls_are_taken_out_of_every_string_a_person_types(running, alice):
+    def tangled(words: str) -> str:
+        return "".join(f"{BIDI[i % len(BIDI)]}{char}" for i, char in enumerate(words))
+
+    token = joined(running, tangled("Bea Jones"), tangled("Health visitor"), tangled("0-19 team"))
+    sent = send(running, token, tangled("Evil reversed") + " \u202eeurt\u202c")
+    scribed = service.add_response(db.session, running.public_id, alice, REFLECTION, 0, tangled("Scribed"), at(30))
+    action = service.add_action(db.session, running.public_id, alice, tangled("Do it"), tangled("Jo"), "", at(31))
+    person = service.add_attendee(db.session, running.public_id, alice, tangled("Cal"), tangled("GP"), "", at(32))
+    participation.edit_own_response(
+        db.session, running.public_id, token, SECRET, sent.id, tangled("Edited"), confirmed=False, now=at(33)
+    )
+    bea = db.session.execute(select(Attendee).where(Attendee.name != "Cal", Attendee.token_hash.is_not(None))).scalar_one()
+
+    stored = [
+        db.session.get(Response, sent.id).text, scribed.text, action.what, action.owner, person.name, person.role,
+        bea.name, bea.role, bea.organisation,
+    ]
+    assert stored == ["Edited", "Scribed", "Do it", "Jo", "Cal", "GP", "Bea Jones", "Health visitor", "0-19 team"]
+    assert send(running, token, "Sent \u202eeurt\u202c", seconds=40).text == "Sent eurt"
+
+
+def test_a_name_of_invisible_characters_joins_anonymously_rather_than_as_a_blank_name(running):
+    token = joined(running, "\u200b\u2060", "Social worker")
+    attendee = db.session.execute(select(Attendee).where(Attendee.token_hash.is_not(None))).scalar_one()
+    assert (attendee.name, attendee.role) == ("", "")
+    assert token
+
+
+# --- issue 10: flooding --------------------------------------------------------------------------------------------
+
+
+def test_an_attendee_sending_more_than_ten_responses_a_minute_is_slowed_until_the_oldest_is_a_minute_old(running):
+    token = joined(running, "Bea")
+    for n in range(participation.ATTENDEE_RESPONSES[0]):
+        send(running, token, f"Reflection {n}", seconds=20 + n)  # 20 s .. 29 s
+    with pytest.raises(participation.TooFast, match="Wait 51 seconds, then send it again") as refused:
+        send(running, token, "One more", seconds=29)
+    assert refused.value.retry_after == 51  # the first one (at 20 s) leaves the minute at 80 s
+    assert responses_in_database() == 10
+    send(running, joined(running, "Cal"), "Someone else is not slowed", seconds=30)
+    assert isinstance(send(running, token, "One more", seconds=80), Response)
+
+
+def test_a_retried_submission_is_never_counted_twice_and_is_answered_even_when_the_limit_is_reached(running):
+    token = joined(running)
+    keys = [participation.new_idempotency_key() for _ in range(10)]
+    for key in keys:
+        for _ in range(3):  # double taps and retries of one form
+            send(running, token, "Same words", key=key, anonymous=True)
+    assert responses_in_database() == 10
+    assert send(running, token, "Same words", key=keys[0], anonymous=True).id  # a late retry is still answered
+    with pytest.raises(participation.TooFast):
+        send(running, token, "A new one", anonymous=True)
+
+
+def test_the_flood_counts_name_no_attendee_and_link_no_anonymous_response_to_its_author(running):
+    token = joined(running)
+    sent = send(running, token, "Anonymous thought", anonymous=True)
+    attendee = db.session.execute(select(Attendee).where(Attendee.token_hash.is_not(None))).scalar_one()
+    keys = [key for (key,) in db.session.execute(text("SELECT key FROM failed_attempts"))]
+    respond = [key for key in keys if key.startswith("flood:respond:")]
+    assert len(respond) == 1
+    mark = respond[0].removeprefix(f"flood:respond:{running.public_id}:")
+    assert mark not in (token, attendee.token_hash, sent.author_key) and token not in respond[0]
+    # The counts go once nothing looks at them: a minute later, the next response sweeps the first one's away.
+    send(running, token, "Later thought", anonymous=True, seconds=200)
+    assert len([k for (k,) in db.session.execute(text("SELECT key FROM failed_attempts")) if "respond" in k]) == 1
+
+
+def test_more_than_sixty_edits_in_ten_minutes_are_slowed(running):
+    token = joined(running, "Bea")
+    sent = send(running, token, "Edit 0")
+    for n in range(1, participation.ATTENDEE_EDITS[0] + 1):
+        participation.edit_own_response(
+            db.session, running.public_id, token, SECRET, sent.id, f"Edit {n}", confirmed=False, now=at(30 + n)
+        )
+    with pytest.raises(participation.TooFast, match="Wait 9 minutes"):  # the first edit (31 s) leaves at 631 s
+        participation.edit_own_response(
+            db.session, running.public_id, token, SECRET, sent.id, "Edit again", confirmed=False, now=at(100)
+        )
+    # Saving the same words again changes nothing and is not refused.
+    participation.edit_own_response(db.session, running.public_id, token, SECRET, sent.id, "Edit 60", confirmed=False, now=at(101))
+    assert db.session.get(Response, sent.id).text == "Edit 60"
+
+
+def test_a_session_takes_a_limited_number_of_joins_and_of_responses_a_minute_and_of_responses_in_all(running, monkeypatch):
+    monkeypatch.setattr(participation, "SESSION_JOINS", (3, participation.SESSION_JOINS[1]))
+    for n in range(3):
+        joined(running, seconds=10)
+    with pytest.raises(participation.TooFast, match="Wait 60 seconds, then join again"):
+        joined(running, seconds=10)
+    token = joined(running, seconds=71)
+
+    monkeypatch.setattr(participation, "SESSION_JOINS", (100, participation.SESSION_JOINS[1]))
+    monkeypatch.setattr(participation, "SESSION_RESPONSES_PER_MINUTE", 3)
+    for n in range(3):
+        send(running, joined(running, seconds=72), f"Thought {n}", seconds=80 + n)  # 80, 81, 82 s: three people
+    with pytest.raises(participation.TooFast, match="Wait 58 seconds") as refused:  # the first leaves at 140 s
+        send(running, token, "A fourth, from another person", seconds=82)
+    assert refused.value.retry_after == 58
+
+    monkeypatch.setattr(participation, "MOST_RESPONSES", 4)
+    send(running, token, "The fourth, a minute later", seconds=141)
+    with pytest.raises(SessionError, match="already holds 4 responses"):
+        send(running, token, "One too many", seconds=300)
+
+
+def test_one_browser_joining_again_and_again_is_slowed(running):
+    for n in range(participation.DEVICE_JOINS[0]):
+        participation.join_session(db.session, running.join_code, "", "", "", at(10 + n), device="phone-1")
+    with pytest.raises(participation.TooFast):
+        participation.join_session(db.session, running.join_code, "", "", "", at(30), device="phone-1")
+    participation.join_session(db.session, running.join_code, "", "", "", at(30), device="phone-2")

@@ -8,7 +8,7 @@ import io
 
 import pytest
 import segno
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.extensions import db
 from app.ratelimit import FailedAttempt
@@ -211,7 +211,9 @@ def test_right_codes_are_never_counted_so_a_whole_team_joins_from_one_network(ap
     for n in range(120):
         join_as(app, session_id, f"Person {n}")
     with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(FailedAttempt)).scalar_one() == 0
+        # The same table also counts joins per session against flooding (keys "flood:..."); no failure is counted.
+        failures = select(func.count()).select_from(FailedAttempt).where(FailedAttempt.key.not_like("flood:%"))
+        assert db.session.execute(failures).scalar_one() == 0
 
 
 def test_the_attendee_page_needs_this_phones_own_join(app, session_id):
@@ -427,17 +429,25 @@ def test_hiding_takes_a_response_off_the_screen_and_tells_its_author(app, facili
     assert "Hidden from the screen by the facilitator" in words(update.find(id="own-responses"))
 
 
-def test_the_console_offers_to_redact_what_looks_like_personal_data(app, facilitator, session_id):
+def test_a_flagged_response_sent_as_it_is_waits_on_the_console_with_one_click_redact_even_without_review_mode(
+    app, facilitator, session_id
+):
     bea = join_as(app, session_id, "Bea")
-    send(bea, session_id, "Mum is on 07700 900123", confirmed=True)
+    answer = send(bea, session_id, "Mum is on 07700 900123", confirmed=True)
+    assert "the facilitator checks it before it is on the screen" in words(soup_of(answer).find(role="status"))
+    assert stage_items(facilitator, session_id) == []  # not on the projector, though review mode is off
+
     console = soup_of(facilitator.get(f"/sessions/{session_id}/console"))
     item = console.find(id=f"responses-{REFLECTION}-0").find("li")
+    assert "Waiting for your approval" in words(item)
     assert "Looks like a phone number; its author confirmed it" in words(item)
     button = item.find("button", attrs={"name": "found"})
     assert words(button) == "Redact “07700 900123” (a phone number)"
     response_id = int(item["id"].removeprefix("response-"))
     # The browser sends the empty "other words" field too, as htmx does.
     post(facilitator, session_id, f"responses/{response_id}/redact", {"part": "", "found": button["value"]}, htmx=True)
+    assert stage_items(facilitator, session_id) == []  # redacted, still the facilitator's to approve
+    post(facilitator, session_id, f"responses/{response_id}/approve", htmx=True)
     assert stage_items(facilitator, session_id) == ["Mum is on [redacted] – Bea"]
 
 
@@ -465,3 +475,128 @@ def test_drawing_the_presenter_costs_the_same_few_queries_however_many_people_re
     for n in range(1, 8):
         send(join_as(app, session_id, f"Person {n}"), session_id, f"Reflection {n}")
     assert selects_for_the_stage() == few  # no query per response or per author
+
+
+# --- issue 10 -------------------------------------------------------------------------------------------------
+
+
+def own_item(client, public_id: str):
+    return soup_of(client.get(f"/take-part/{public_id}")).find(id="own-responses").find("li")
+
+
+def test_a_redacted_response_shows_no_edit_on_the_phone_and_an_edit_posted_anyway_is_refused(app, facilitator, session_id):
+    bea = join_as(app, session_id, "Bea")
+    send(bea, session_id, "Write to jo@example.org", confirmed=True)
+    response_id = int(own_item(bea, session_id)["id"].removeprefix("own-"))
+    assert own_item(bea, session_id).find("summary") is not None  # Edit, before the redaction
+    post(facilitator, session_id, f"responses/{response_id}/redact", {"part": "jo@example.org"}, htmx=True)
+
+    item = own_item(bea, session_id)
+    assert item.find("details") is None and item.find("textarea") is None
+    assert "redacted part of it, so it can no longer be edited" in words(item)
+    assert [words(button) for button in item.find_all("button")] == ["Withdraw your response 1"]
+
+    token = page_token(bea, f"/take-part/{session_id}")
+    edit = {"csrf_token": token, "text": "Write to jo@example.org", "confirmed": "yes"}
+    refused = bea.post(f"/take-part/{session_id}/responses/{response_id}/edit", data=edit, headers=HTMX)
+    assert refused.status_code == 422
+    assert "can no longer be changed" in words(soup_of(refused).find(attrs={"role": "alert"}))
+    with app.app_context():
+        assert db.session.get(Response, response_id).text == "Write to [redacted]"
+
+
+@pytest.mark.parametrize("typed", ["\u200b\u200b", "\ufeff", " \u2060 \u200d "], ids=["zwsp", "bom", "joiners"])
+def test_a_reflection_with_nothing_visible_is_refused_and_keeps_what_was_typed(app, session_id, typed):
+    bea = join_as(app, session_id, "Bea")
+    answer = send(bea, session_id, typed)
+    assert answer.status_code == 422 and count_responses(app) == 0
+    form = soup_of(answer).find("form", id=f"reflect-{REFLECTION}-0")
+    assert "nothing visible in it" in words(form.find(attrs={"role": "alert"}))
+    assert form.find("textarea").get_text() == typed
+
+
+BIDI_TEXT = "\u202eevil\u202c \u2067ssap\u2069"  # as a row written before issue 10 may hold it
+
+
+def isolated(node) -> bool:
+    """Whether a text node sits inside something that keeps its direction to itself."""
+    return any(parent.name == "bdi" or parent.get("dir") == "auto" for parent in node.parents if parent.name)
+
+
+def test_every_screen_isolates_each_persons_text_so_stored_bidi_controls_reorder_nothing_around_them(
+    app, facilitator, session_id
+):
+    bea = join_as(app, session_id, "Bea")
+    send(bea, session_id, "placeholder")
+    post(facilitator, session_id, "actions", {"what": "placeholder action", "owner": "Jo"}, htmx=True)
+    with app.app_context():
+        # Straight into the database, past clean_text: what an older row may hold.
+        db.session.execute(text("UPDATE responses SET text = :t"), {"t": BIDI_TEXT})
+        name = "Bea \u202eevil\u202c"
+        db.session.execute(
+            text("UPDATE attendees SET name = :n, role = :r, organisation = :o"), {"n": name, "r": name, "o": name}
+        )
+        db.session.execute(text("UPDATE actions SET what = :t, owner = :o"), {"t": BIDI_TEXT, "o": BIDI_TEXT})
+        db.session.commit()
+
+    pages = {
+        "phone": bea.get(f"/take-part/{session_id}"),
+        "presenter": facilitator.get(f"/sessions/{session_id}/present"),
+        "console": facilitator.get(f"/sessions/{session_id}/console"),
+    }
+    post(facilitator, session_id, "actions", {"what": "placeholder", "owner": ""}, htmx=True)  # keep it running
+    post(facilitator, session_id, "end")
+    pages["summary"] = facilitator.get(f"/sessions/{session_id}")
+    for name, page in pages.items():
+        soup = soup_of(page)
+        found = soup.find_all(string=lambda s: "evil" in s)
+        assert found, name
+        assert all(isolated(node) for node in found), (name, [node.parent for node in found if not isolated(node)])
+
+
+def flood_limit_reached(app, client, public_id: str) -> None:
+    for n in range(10):
+        assert send(client, public_id, f"Reflection {n}").status_code == 200
+    assert count_responses(app) == 10
+
+
+def test_an_attendee_sending_too_fast_gets_429_with_when_to_try_again_and_keeps_what_was_typed(app, session_id):
+    bea = join_as(app, session_id, "Bea")
+    flood_limit_reached(app, bea, session_id)
+
+    answer = send(bea, session_id, "The eleventh, typed with care")
+    assert answer.status_code == 429 and 1 <= int(answer.headers["Retry-After"]) <= 60
+    form = soup_of(answer).find("form", id=f"reflect-{REFLECTION}-0")
+    assert f"Wait {answer.headers['Retry-After']} seconds, then send it again" in words(form.find(attrs={"role": "alert"}))
+    assert form.find("textarea").get_text() == "The eleventh, typed with care"
+    assert count_responses(app) == 10
+
+    # Without JavaScript: the whole page, with the same message and words.
+    fields = form_fields(soup_of(bea.get(f"/take-part/{session_id}")).find("form", id=f"reflect-{REFLECTION}-0"))
+    page = bea.post(f"/take-part/{session_id}/responses", data={**fields, "text": "Typed without JavaScript"})
+    assert page.status_code == 429 and page.headers["Retry-After"]
+    soup = soup_of(page)
+    assert soup.find("h1") is not None
+    form = soup.find("form", id=f"reflect-{REFLECTION}-0")
+    assert "then send it again" in words(form.find(attrs={"role": "alert"}))
+    assert form.find("textarea").get_text() == "Typed without JavaScript"
+
+    # A colleague at the next desk is not slowed.
+    assert send(join_as(app, session_id, "Cal"), session_id, "Mine goes through").status_code == 200
+
+
+def test_a_session_joined_too_fast_answers_429_on_the_join_page(app, session_id, monkeypatch):
+    from app.sessions import participation
+
+    monkeypatch.setattr(participation, "SESSION_JOINS", (2, participation.SESSION_JOINS[1]))
+    join_as(app, session_id, "One")
+    join_as(app, session_id, "Two")
+    client = app.test_client()
+    code = code_of(app, session_id)
+    answer = client.post(
+        "/join", data={"csrf_token": page_token(client, "/join"), "code": code, "name": "Three", "role": "", "organisation": ""}
+    )
+    assert answer.status_code == 429 and answer.headers["Retry-After"]
+    soup = soup_of(answer)
+    assert "then join again" in words(soup.find(attrs={"role": "alert"}))
+    assert soup.find("input", id="join-name")["value"] == "Three"

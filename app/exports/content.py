@@ -9,7 +9,8 @@ what goes in are made once, here:
 - a session adds what the room said: only responses that reached the screen (hidden ones and ones never
   approved are left out), the author's name only when they gave it and did not choose anonymity, actions,
   attendance and the time spent per step;
-- every string a person typed has the characters XML cannot hold removed (`xml_safe`), and the rest kept.
+- every string a person typed has the characters XML cannot hold and bidirectional controls removed
+  (`xml_safe`), and the rest kept.
 
 Plain Python, no Flask: the web views and the CLI both call `briefing_content` / `session_content`.
 """
@@ -22,16 +23,21 @@ from datetime import date, datetime
 
 from ..briefings.model import Briefing, Section
 from ..sessions.record import Record
+from ..sessions.service import BIDI_CONTROLS
 from ..sessions.templates import SessionTemplate, plan
 
 # XML 1.0's characters (https://www.w3.org/TR/xml/#charsets): tab, newline, carriage return, and everything from
 # space up except the surrogates and U+FFFE / U+FFFF. python-pptx (lxml) refuses the rest outright.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Also the bidirectional controls: clean_text keeps them out of the database since issue 10, but rows written
+# before then may hold them, and in a slide or a PDF line one would reorder the words after it.
+_UNWANTED = re.compile(f"{_NOT_XML.pattern}|[{BIDI_CONTROLS}]")
 
 
 def xml_safe(text: str) -> str:
-    """The text without the characters an XML document cannot hold; everything else is kept as it was."""
-    return _NOT_XML.sub("", text or "")
+    """The text without the characters an XML document cannot hold, nor bidirectional controls; everything else
+    is kept as it was."""
+    return _UNWANTED.sub("", text or "")
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
+from .. import ratelimit
 from . import join
 from .models import RESPONSE_LIMIT, SHORT_TEXT_LIMIT, Attendee, BriefingSession, Response
 from .privacy import Finding, find_personal_data
@@ -46,7 +48,15 @@ from .service import (
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 NOT_JOINED = "Join the session with its code first."
 OUT_OF_DATE = "This form is out of date: reload the page and send your response again."
+EDITS_TOO_FAST = "You have changed your responses a great many times. Wait {wait}, then save it again: your change is kept."
 MOST_ANONYMOUS = 200  # anonymous responses a phone keeps track of in one session
+# A redaction is final. The facilitator's redaction keeps no copy of the words it took out, so an edit could not
+# be checked for them: the author could simply type them back (and did, in the attack run). Edits that "keep
+# the redactions" cannot be enforced, so a redacted response cannot be edited at all; it can still be withdrawn.
+REDACTED_IS_FINAL = (
+    "The facilitator redacted part of this response, so it can no longer be changed. You can withdraw it, "
+    "or send a new response."
+)
 
 
 class WrongCode(SessionError):
@@ -55,6 +65,89 @@ class WrongCode(SessionError):
 
 class NotJoined(SessionError):
     """This phone has not joined that session (or its token is unknown)."""
+
+
+class TooFast(SessionError):
+    """More than a real room ever does, too quickly: try again in `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+# --- flooding ---------------------------------------------------------------------------------------------------
+# Limits no real room meets, so only a script (or a stuck key) is ever slowed. A seven-minute briefing has one
+# or two steps that collect responses; people send one to three reflections each and correct a typo or two: a
+# room of 50 sends a few hundred in all. The benchmark's room of 300 phones (bench/live_session.py) joins within
+# ten seconds and sends about 1,200 reflections in its one minute (25 a second at the busiest); it stays under
+# every limit here.
+#
+# Per attendee (one join: a phone, or a script with one join's token):
+ATTENDEE_RESPONSES = 10, timedelta(minutes=1)  # ten reflections a minute is faster than anyone types
+ATTENDEE_EDITS = 60, timedelta(minutes=10)  # edits (and resent forms with new words) of their own responses
+DEVICE_JOINS = 10, timedelta(minutes=10)  # new joins from one browser (people join once, or again if removed)
+# Per session (many joins: a script that joins again and again):
+SESSION_JOINS = 500, timedelta(minutes=1)
+SESSION_RESPONSES_PER_MINUTE = 2000  # many joins, each under its own limit
+MOST_ATTENDEES = 1000  # people joined from phones; the head count goes up to 1,000 too
+MOST_RESPONSES = 3000  # a session's responses in all, so its PDF record and deck stay within reach
+
+
+def _flood_key(kind: str, public_id: str, token: str, secret: bytes) -> str:
+    """The per-attendee key: a keyed hash of the phone's token, not the attendee's id nor the stored token hash,
+    so a copy of the database cannot tell whose counts they are. Keys of one session share a prefix (the
+    family swept as one, under the session's lock)."""
+    mark = hmac.new(secret, f"flood\n{kind}\n{token}".encode(), hashlib.sha256).hexdigest()
+    return f"{_flood_family(kind, public_id)}{mark}"
+
+
+def _flood_family(kind: str, public_id: str) -> str:
+    return f"flood:{kind}:{public_id}:"
+
+
+def _attendee_limit(kind: str, public_id: str, token: str, secret: bytes, rule) -> ratelimit.Limit:
+    most, window = rule
+    return ratelimit.Limit(_flood_key(kind, public_id, token, secret), most, window)
+
+
+def _wait_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"
+
+
+def _check(dbs: DbSession, limits: list[ratelimit.Limit], now: datetime, message: str) -> None:
+    wait = ratelimit.retry_after(dbs, limits, now)
+    if wait:
+        dbs.rollback()
+        raise TooFast(message.format(wait=_wait_words(wait)), wait)
+
+
+def _check_session_responses(dbs: DbSession, session_id: int, now: datetime) -> None:
+    """The session's own caps, counted from its responses (two indexed counts, no extra rows)."""
+    count = func.count(Response.id)
+    total = dbs.execute(select(count).where(Response.session_id == session_id)).scalar_one()
+    if total >= MOST_RESPONSES:
+        dbs.rollback()
+        raise SessionError(
+            f"This session already holds {MOST_RESPONSES:,} responses, the most one session takes, so it takes "
+            "no more. Tell the facilitator."
+        )
+    minute_ago = now - timedelta(minutes=1)
+    recent = dbs.execute(
+        select(count, func.min(Response.created_at)).where(
+            Response.session_id == session_id, Response.created_at > minute_ago
+        )
+    ).one()
+    if recent[0] >= SESSION_RESPONSES_PER_MINUTE:
+        wait = max(1, math.ceil((recent[1] + timedelta(minutes=1) - now).total_seconds()))
+        dbs.rollback()
+        raise TooFast(
+            f"This session is taking a great many responses at once. Wait {_wait_words(wait)}, then send yours "
+            "again: what you typed is kept.",
+            wait,
+        )
 
 
 @dataclass(frozen=True)
@@ -82,11 +175,13 @@ def author_key(secret: bytes, token: str, idempotency_key: str) -> str:
 
 
 def join_session(
-    dbs: DbSession, code_typed: str, name: str, role: str, organisation: str, now: datetime
+    dbs: DbSession, code_typed: str, name: str, role: str, organisation: str, now: datetime, *, device: str = ""
 ) -> tuple[BriefingSession, str]:
     """Join the open session whose code was typed. Returns the session and the new attendee's secret token.
 
-    An empty name joins anonymously: counted as joined, not in the register.
+    An empty name joins anonymously: counted as joined, not in the register. `device` is the browser's random
+    id: one browser joining again and again is slowed, and so is a session joined by far more people than a room
+    holds.
     """
     name = clean_text(name, what="name", limit=SHORT_TEXT_LIMIT, required=False)
     role = clean_text(role, what="role", limit=SHORT_TEXT_LIMIT, required=False)
@@ -104,6 +199,16 @@ def join_session(
     if row.status != "running" or row.join_code != code:
         dbs.rollback()
         raise WrongCode("That session has just ended, so it takes no one new.")
+    joined = dbs.execute(
+        select(func.count(Attendee.id)).where(Attendee.session_id == row.id, Attendee.token_hash.is_not(None))
+    ).scalar_one()
+    if joined >= MOST_ATTENDEES:
+        dbs.rollback()
+        raise SessionError(f"This session already has {MOST_ATTENDEES:,} people taking part, the most it takes.")
+    joining = [ratelimit.Limit(f"flood:join:{row.public_id}", SESSION_JOINS[0], SESSION_JOINS[1])]
+    if device:
+        joining.append(ratelimit.Limit(f"flood:join-device:{device}"[: ratelimit.KEY_LIMIT], *DEVICE_JOINS))
+    _check(dbs, joining, now, "This session is taking new joins too quickly. Wait {wait}, then join again.")
     token = new_token()
     dbs.add(
         Attendee(
@@ -116,6 +221,7 @@ def join_session(
         )
     )
     row.version += 1  # the count of people joined, on the facilitator's screens
+    ratelimit.record_event(dbs, joining, now, commit=False)
     dbs.commit()
     return row, token
 
@@ -201,6 +307,11 @@ def add_own_response(
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
+    # Counted only now, when a new response would be stored: a retry of a stored one (above) never counts, and
+    # the event row below is written in the same transaction as the response, so it counts exactly once.
+    sending = [_attendee_limit("respond", public_id, token, secret, ATTENDEE_RESPONSES)]
+    _check(dbs, sending, now, "You have sent a lot very quickly. Wait {wait}, then send it again: what you typed is kept.")
+    _check_session_responses(dbs, row.id, now)
     session_id, review_first, attendee_id = row.id, row.review_first, attendee.id
     dbs.rollback()  # end the reading transaction: the write below starts afresh with the lock
 
@@ -224,11 +335,14 @@ def add_own_response(
         author_key=author_key(secret, token, idempotency_key),
         idempotency_key=idempotency_key,
         flagged=_kinds(findings),
-        pending=review_first,
-        shown_at=None if review_first else now,
+        # Sent as it is despite the privacy check: a person (the facilitator) decides before it is shown.
+        pending=review_first or bool(findings),
+        shown_at=None if review_first or findings else now,
         created_at=now,
         updated_at=now,
     )
+    # Counted first (its DELETE would flush the response early); the same transaction's rollback uncounts it.
+    ratelimit.record_event(dbs, sending, now, family=_flood_family("respond", public_id), commit=False)
     dbs.add(response)
     try:
         dbs.commit()
@@ -259,14 +373,20 @@ def _sent_again(
         raise SessionError(OUT_OF_DATE)
     if already.text == cleaned:
         return already
+    if already.redacted:
+        dbs.rollback()
+        raise SessionError(REDACTED_IS_FINAL)
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
     response_id = already.id
+    editing = [_attendee_limit("edit", public_id, token, secret, ATTENDEE_EDITS)]
+    _check(dbs, editing, now, EDITS_TOO_FAST)
     row = load_for_update(dbs, public_id)
     response = dbs.get(Response, response_id)
     if row.status == "running" and response is not None:
-        _apply_edit(row, response, cleaned, findings, now)
+        if _apply_edit(row, response, cleaned, findings, now):
+            ratelimit.record_event(dbs, editing, now, family=_flood_family("edit", public_id), commit=False)
         dbs.commit()
         return response
     dbs.rollback()
@@ -284,29 +404,44 @@ def edit_own_response(
     confirmed: bool,
     now: datetime,
 ) -> Response | NeedsCheck:
-    """Change one's own response. In review mode a changed response waits for approval again."""
+    """Change one's own response. It waits for approval again in review mode, and whenever the change adds
+    something the privacy check flags. A response the facilitator redacted cannot be changed."""
     cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
     row = load_for_update(dbs, public_id)
     response = _own_locked(dbs, row, token, secret, response_id)
     _require_running(row)
+    if response.redacted:
+        dbs.rollback()
+        raise SessionError(REDACTED_IS_FINAL)
     findings = find_personal_data(cleaned, now.date())
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
-    _apply_edit(row, response, cleaned, findings, now)
+    editing = [_attendee_limit("edit", public_id, token, secret, ATTENDEE_EDITS)]
+    if cleaned != response.text:
+        _check(dbs, editing, now, EDITS_TOO_FAST)
+    if _apply_edit(row, response, cleaned, findings, now):
+        ratelimit.record_event(dbs, editing, now, family=_flood_family("edit", public_id), commit=False)
     dbs.commit()
     return response
 
 
-def _apply_edit(row: BriefingSession, response: Response, cleaned: str, findings: list[Finding], now: datetime) -> None:
+def _apply_edit(row: BriefingSession, response: Response, cleaned: str, findings: list[Finding], now: datetime) -> bool:
+    """Change the words; False when they are the same (nothing changes, nothing counts)."""
     if cleaned == response.text:
-        return
+        return False
+    # What the facilitator saw (and approved, or let through) is what the response held before: anything the
+    # check finds now that it did not find then has had nobody's look.
+    seen = {(finding.kind, finding.text) for finding in find_personal_data(response.text, now.date())}
+    new_findings = [finding for finding in findings if (finding.kind, finding.text) not in seen]
     response.text = cleaned
     response.flagged = _kinds(findings)
     response.updated_at = now
-    if row.review_first:
+    if row.review_first or new_findings:
         response.pending = True  # changed words are reviewed again
+        row.stage_version += 1  # the author's phone shows it as waiting
     row.version += 1
+    return True
 
 
 def withdraw_own_response(dbs: DbSession, public_id: str, token: str, secret: bytes, response_id: int) -> None:
@@ -354,6 +489,7 @@ __all__ = [
     "NeedsCheck",
     "NotJoined",
     "SessionNotFound",
+    "TooFast",
     "WrongCode",
     "add_own_response",
     "attendee_in",

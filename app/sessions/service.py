@@ -113,11 +113,36 @@ def sessions_of(dbs: DbSession, facilitator: Facilitator) -> list[BriefingSessio
 # --- text from people ------------------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069) and the marks
+# (U+200E, U+200F, U+061C). Typed into a reflection they reorder what the projector, the console and the exports
+# show, and even the words around them ("lanigiro" reads as "original"); nobody needs them to write a sentence,
+# since every screen isolates each person's text with dir="auto" and the browser orders its letters itself.
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+# Letters and symbols that draw nothing, though Unicode does not class them as format characters: the Hangul
+# fillers, the Braille blank, the combining grapheme joiner and the variation selectors.
+_BLANK = set("\u115f\u1160\u3164\uffa0\u2800\u034f") | {chr(c) for c in range(0xFE00, 0xFE10)}
+
+
+def has_visible_character(text: str) -> bool:
+    """Whether anything in `text` draws on a screen: not only spaces, zero-width and other format or control
+    characters (categories Z and C), combining marks on nothing, or the letters that draw nothing."""
+    return any(
+        char not in _BLANK and unicodedata.category(char)[0] not in "ZCM" for char in text
+    )
 
 
 def clean_text(value: str | None, *, what: str, limit: int, required: bool = True) -> str:
-    """Text as a person typed it, minus invisible control characters; refused when empty or too long."""
-    cleaned = _CONTROL.sub("", unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n"))).strip()
+    """Text as a person typed it, minus control and bidirectional control characters; refused when it shows
+    nothing or is too long. Every string a person types goes through here on its way into the database."""
+    typed = unicodedata.normalize("NFC", (value or "").replace("\r\n", "\n"))
+    cleaned = _BIDI.sub("", _CONTROL.sub("", typed)).strip()
+    if cleaned and not has_visible_character(cleaned):
+        if required:
+            raise SessionError(
+                f"The {what} has nothing visible in it, only spaces or invisible characters: type some words."
+            )
+        cleaned = ""  # an invisible name is no name: the person is anonymous, not a blank line in the register
     if required and not cleaned:
         raise SessionError(f"The {what} is empty: type something first.")
     if len(cleaned) > limit:

@@ -31,7 +31,7 @@ from ..extensions import db
 from ..sessions import join as join_codes
 from ..sessions import participation
 from ..sessions.models import Attendee, BriefingSession
-from ..sessions.participation import NeedsCheck, NotJoined, WrongCode
+from ..sessions.participation import NeedsCheck, NotJoined, TooFast, WrongCode
 from ..sessions.privacy import nudge
 from ..sessions.service import SessionError, SessionNotFound, find_by_join_code, plan_of
 from . import is_htmx_fragment_request, now
@@ -171,8 +171,12 @@ def join():
         return redirect(url_for("take_part.page", public_id=joined), code=303)
     try:
         row, token = participation.join_session(
-            db.session, form["code"], form["name"], form["role"], form["organisation"], at
+            db.session, form["code"], form["name"], form["role"], form["organisation"], at, device=_device()
         )
+    except TooFast as error:
+        db.session.rollback()
+        page = render_template("take_part/join.html", form=form, error=str(error))
+        return page, 429, {"Retry-After": str(error.retry_after)}
     except WrongCode as error:
         db.session.rollback()
         ratelimit.record_failure(db.session, limits.every, at)
@@ -296,6 +300,10 @@ def add_response(public_id: str):
     except (NotJoined, SessionNotFound):
         db.session.rollback()
         return _not_joined()
+    except TooFast as error:
+        db.session.rollback()
+        answer = _answer(public_id, token, step, question, {**typed, "error": str(error)}, status=429)
+        return _retry_after(answer, error)
     except SessionError as error:
         db.session.rollback()
         return _answer(public_id, token, step, question, {**typed, "error": str(error)}, status=422)
@@ -304,8 +312,20 @@ def add_response(public_id: str):
         return _answer(public_id, token, step, question, state, status=200)
     if result.anonymous:
         _keep_anonymous_id(public_id, result.id)
-    sent = "Sent. It is on the screen now." if not result.pending else "Sent. It will be on the screen once the facilitator approves it."
+    if not result.pending:
+        sent = "Sent. It is on the screen now."
+    elif result.flagged:
+        sent = "Sent. As it may identify someone, the facilitator checks it before it is on the screen."
+    else:
+        sent = "Sent. It will be on the screen once the facilitator approves it."
     return _answer(public_id, token, step, question, {"sent": sent}, status=200, changed=True)
+
+
+def _retry_after(answer, error: TooFast):
+    """A 429 answer says when to try again, in its words and in Retry-After."""
+    if isinstance(answer, tuple) and len(answer) == 2:
+        return (*answer, {"Retry-After": str(error.retry_after)})
+    return answer
 
 
 def _answer(
@@ -337,7 +357,9 @@ def _own_change(public_id: str, response_id: int, change, done: str):
     except SessionError as error:
         db.session.rollback()
         state = {"error": str(error), "text": request.form.get("text", "")}
-        return _own_answer(public_id, token, {f"own-{response_id}": state}, "", 422)
+        too_fast = isinstance(error, TooFast)
+        answer = _own_answer(public_id, token, {f"own-{response_id}": state}, "", 429 if too_fast else 422)
+        return _retry_after(answer, error) if too_fast else answer
     if isinstance(result, NeedsCheck):
         state = {"text": result.text, "check": nudge(result.findings)}
         return _own_answer(public_id, token, {f"own-{response_id}": state}, "", 200)

@@ -272,7 +272,7 @@ def test_two_attendees_join_follow_the_steps_and_their_responses_reach_the_scree
     expect(status.get_by_role("heading", level=2)).to_have_text(re.compile(r"Step 4 of 5\W+Reflection"))
     for attendee in (first, second):
         expect(step_heading(attendee, 4, "Reflection")).to_be_visible(timeout=POLL)
-        expect(attendee.get_by_text("Your responses appear on the screen as you send them.")).to_be_visible()
+        expect(attendee.get_by_text(re.compile(r"^Your responses appear on the screen as you send them, unless"))).to_be_visible()
         expect(attendee.get_by_label(re.compile("^Your response to question"))).to_have_count(5)
         assert_accessible(attendee)
         assert not has_horizontal_scroll(attendee)
@@ -361,7 +361,7 @@ def test_with_review_on_a_response_waits_for_approval_before_it_reaches_the_scre
     code = console.locator("[data-join-code]").inner_text()
     visit(attendee, "/join")
     join(attendee, code, name=NAME)
-    expect(attendee.get_by_text("Your responses appear on the screen as you send them.")).to_be_visible()
+    expect(attendee.get_by_text(re.compile(r"^Your responses appear on the screen as you send them, unless"))).to_be_visible()
 
     panel = console.get_by_role("region", name="Attendees join from their phones")
     panel.get_by_role("button", name="Review responses before showing").click()
@@ -420,26 +420,35 @@ def test_a_phone_number_is_held_back_for_a_check_and_the_facilitator_can_redact_
     assert stored_texts(server, public_id) == []
     expect(attendee.get_by_text("You have not sent anything yet.")).to_be_visible()
 
-    # "Send it as it is": sent, on the screen; the console says what it looks like, and that its author confirmed it.
+    # "Send it as it is": sent, but it waits for the facilitator (review mode is off); the console says what it
+    # looks like, and that its author confirmed it.
     settled(part.locator("form"))
     part.get_by_role("button", name="Send it as it is").click()
-    expect(part.get_by_role("status")).to_have_text(SENT)
+    expect(part.get_by_role("status")).to_have_text(
+        "Sent. As it may identify someone, the facilitator checks it before it is on the screen."
+    )
     assert_accessible(attendee)
-    expect(on_screen(presenter, 1)).to_have_text([text])
     item = on_console(console, 1, PHONE_NUMBER)
+    expect(item).to_contain_text("Waiting for your approval")
     expect(item.get_by_text(re.compile(r"^Looks like a phone number"))).to_have_text(
         "Looks like a phone number; its author confirmed it"
     )
     expect(item.locator(".tag").first).to_have_text("Anonymous")
+    expect(on_screen(presenter, 1)).to_have_count(0)
 
-    # The facilitator redacts the number: replaced on the screen, and in its author's own list.
+    # The facilitator redacts the number in one click, then approves: on the screen without it, and in its
+    # author's own list, where it can no longer be edited.
     item.locator("summary", has_text="Redact").click()
     assert_accessible(console)
     item.get_by_role("button", name=re.compile(rf"^Redact “{PHONE_NUMBER}”")).click()
     redacted = "Ring the dad on [redacted] before any visit"
     expect(on_console(console, 1, redacted)).to_contain_text("Redacted")
+    expect(on_screen(presenter, 1)).to_have_count(0)
+    on_console(console, 1, redacted).get_by_role("button", name=re.compile("^Approve")).click()
     expect(on_screen(presenter, 1)).to_have_text([redacted])
     expect(own(attendee, redacted)).to_contain_text("part of it was redacted by the facilitator", timeout=POLL)
+    expect(own(attendee, redacted)).to_contain_text("so it can no longer be edited")
+    expect(own(attendee, redacted).locator("summary", has_text="Edit")).to_have_count(0)
     expect(attendee.get_by_text(PHONE_NUMBER)).to_have_count(0)
     assert PHONE_NUMBER not in " ".join(stored_texts(server, public_id))
     assert_accessible(console)
@@ -530,3 +539,25 @@ def test_a_wrong_code_says_what_is_wrong_and_keeps_what_was_typed(open_page, ser
     expect(attendee).to_have_url(re.compile(rf"/take-part/{public_id}$"))
     assert_accessible(attendee)
     expect(attendee.get_by_text(f"Joined as {NAME}")).to_be_visible()
+
+
+# --- sending too fast --------------------------------------------------------------------------------------------------
+
+
+def test_an_attendee_sending_too_fast_is_told_when_to_try_again_and_keeps_what_they_typed(open_page, server):
+    public_id = start_session(server)
+    to_step(server, public_id, 3)
+    console = facilitator_console(open_page, server, public_id)
+    attendee = phone(open_page, server)
+    visit(attendee, "/join")
+    join(attendee, console.locator("[data-join-code]").inner_text(), name=NAME)
+
+    for n in range(10):
+        send(attendee, 1, f"Quick thought {n + 1}")
+    part = write(attendee, 1, "The eleventh, typed with care")
+    watch_of(attendee).allow(r"status of 429")  # the answer, with its message: the browser logs the status
+    part.get_by_role("button", name="Send response").click()
+    expect(part.get_by_role("alert")).to_contain_text(re.compile(r"Wait \d+ seconds, then send it again"))
+    expect(part.get_by_label("Your response to question 1")).to_have_value("The eleventh, typed with care")
+    assert_accessible(attendee)
+    assert len(stored_texts(server, public_id)) == 10

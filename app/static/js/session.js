@@ -5,8 +5,8 @@
      down from those values, from the moment the fragment arrived (performance.now()), until the next one.
    - Announcements. A step nearing its end or running over is announced once, politely; the ticking numbers
      are never announced.
-   - htmx glue. 422 answers (a refused change, with its message and what was typed) are swapped like any
-     other; an older poll answer never replaces a newer screen; a list or the scribe forms are not redrawn
+   - htmx glue. 422 and 429 answers (a refused change, or one sent too fast, with its message and what was
+     typed) are swapped like any other; an older poll answer never replaces a newer screen; a list or the scribe forms are not redrawn
      while someone is typing in them.
    - The presenter's keys (listed on screen): → Space N PageDown next, ← P PageUp back, K Pause pause or
      resume. They send the console's own POSTs. Long steps are shown a page at a time.
@@ -119,8 +119,8 @@
 
   document.addEventListener("htmx:beforeSwap", function (event) {
     const detail = event.detail;
-    if (detail.xhr.status === 422) {
-      // A refused change: the answer is the form with its message and what was typed.
+    if (detail.xhr.status === 422 || detail.xhr.status === 429) {
+      // A refused change (or one sent too fast: 429): the answer is the form with its message and what was typed.
       detail.shouldSwap = true;
       detail.isError = false;
       return;
