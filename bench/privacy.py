@@ -30,6 +30,7 @@ SETS = {
     "held-out": FIXTURES / "reflections_heldout.yaml",
     "held-out 2": FIXTURES / "reflections_heldout2.yaml",
     "blind": FIXTURES / "reflections_blind.yaml",
+    "blind 2": FIXTURES / "reflections_blind2.yaml",
 }
 TODAY = date(2026, 11, 25)
 
