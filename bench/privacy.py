@@ -80,7 +80,7 @@ def main() -> None:
     from app.sessions.privacy import find_personal_data
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    find_personal_data("Warm-up: the Walker family at 12 Acacia Road.", TODAY)
+    find_personal_data("Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan.", TODAY)  # loads every list
     first_call = time.perf_counter() - started
     rss_after = rss_mb()
 

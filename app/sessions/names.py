@@ -162,3 +162,39 @@ def surnames() -> frozenset[str]:
         for line in lines:
             listed.add(line.split(maxsplit=1)[0].lower())
     return frozenset(listed)
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """Ordinary English words: the lower-case entries of Webster's Second International (web2, 1934, public
+    domain) as `english-words` ships it. Its capitalised entries are proper nouns ("Paisley", "Hamish") and are
+    left out, so a word missing from this set is a name, a place, a brand or a typo, never a common word."""
+    from english_words import get_english_words_set
+
+    return frozenset(word for word in get_english_words_set(["web2"], lower=False, alpha=True) if word.islower())
+
+
+# Endings web2 lists few inflections with: "Reviews", "Visited", "Missing" are words because their stems are.
+_ENDINGS = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ness", "ment", "ments")
+
+
+def is_english_word(lower: str) -> bool:
+    """Whether a lower-case word is an ordinary English word, or an inflection of one."""
+    listed = english_words()
+    if lower in listed:
+        return True
+    for part in lower.split("-"):
+        if part and part not in listed and not _inflected(part, listed):
+            return False
+    return True
+
+
+def _inflected(lower: str, listed: frozenset[str]) -> bool:
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            stem = lower[: -len(ending)]
+            if stem in listed or stem + "e" in listed or (ending == "ies" and stem + "y" in listed):
+                return True
+            if ending in ("ed", "ing", "er") and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in listed:
+                return True  # "stopped", "running"
+    return False
