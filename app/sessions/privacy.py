@@ -494,15 +494,15 @@ def _names(text: str) -> list[tuple[int, int]]:
                      or (_known_first_name(word) and len(word.lower) >= 4 and not names.is_english_word(word.lower)))
             )
             # Next to a relation, any word that is no English word is a name: "aoibhinn's mum", "his sister zsofia".
-            next_to_relation_name = lower_case_name or (
-                word.text.islower() and len(word.lower) >= 3 and word.lower not in NOT_NAMES
-                and word.lower not in SERVICES and not names.is_english_word(word.lower)
+            next_to_relation = (word.possessive and relation_follows) or (
+                previous is not None and previous.lower in RELATIONS and not previous.possessive
+                and _between(text, previous, word, r"\s*,?\s*")
             )
-            if next_to_relation_name and (
-                (word.possessive and relation_follows)
-                or (previous is not None and previous.lower in RELATIONS and not previous.possessive
-                    and _between(text, previous, word, r"\s*,?\s*"))
-            ):
+            if next_to_relation and (lower_case_name or (
+                word.text.islower() and len(word.lower) >= 3 and word.lower not in NOT_NAMES
+                and word.lower not in SERVICES and word.lower not in ORDINARY_WORDS
+                and not names.is_english_word(word.lower)
+            )):
                 add(i, 1)
             # From someone who types in lower case (no sentence of theirs starts with a capital), a common first
             # name that is no English word is a name wherever it stands ("the thing with kacper", "saw aaliyah at
