@@ -30,6 +30,7 @@ SETS = {
     "held-out": FIXTURES / "reflections_heldout.yaml",
     "held-out 2": FIXTURES / "reflections_heldout2.yaml",
     "blind": FIXTURES / "reflections_blind.yaml",
+    "blind 2": FIXTURES / "reflections_blind2.yaml",
 }
 TODAY = date(2026, 11, 25)
 
@@ -79,7 +80,7 @@ def main() -> None:
     from app.sessions.privacy import find_personal_data
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    find_personal_data("Warm-up: the Walker family at 12 Acacia Road.", TODAY)
+    find_personal_data("Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan.", TODAY)  # loads every list
     first_call = time.perf_counter() - started
     rss_after = rss_mb()
 

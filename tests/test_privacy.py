@@ -255,12 +255,14 @@ def test_the_nudge_flags_at_least_95_percent_of_identifying_reflections_and_is_r
 
 
 @pytest.mark.parametrize(
-    "name", ["reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml"]
+    "name",
+    ["reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml"],
 )
 def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
     # Held-out 2 scored 94.7 % / 94.7 % on its first run and the blind set (written by a second author before
     # reading the detector) 83.1 % recall / 93.2 % precision; both were then used to find the classes of input
-    # the detector missed (bench/README.md), so both now hold the target.
+    # the detector missed (bench/README.md), so both now hold the target. Blind 2 (a third author, written to
+    # break it) scored 89.1 % / 93.4 % on its first run, before the rule for names no list has.
     recall, precision = _scores(FIXTURES / name)
     assert recall >= 0.95 and precision >= 0.90, (recall, precision)
 
@@ -315,3 +317,64 @@ def test_a_street_whose_type_is_part_of_its_name_is_an_address():
     assert [(f.kind, f.text) for f in find_personal_data("went out to 27b Kingsway yesterday", TODAY)] == [
         ("address", "27b Kingsway")
     ]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # Names no list has, with nothing around them but an ordinary verb: a capitalised word that is no English
+        # word, inside a sentence, is a name.
+        ("we asked Teaghan whether dad was still living there", "Teaghan"),
+        ("honestly if someone had listened to Oyinkansola in the first place", "Oyinkansola"),
+        ("the referral from Ms Achterberg the childminder came first", "Achterberg"),
+        ("i did the home visit with Kerys and the house was freezing", "Kerys"),
+        # At a sentence's start, a rarer listed name that is no English word, or any such word a person's verb
+        # follows.
+        ("Hamish missed every dental appointment from age 3", "Hamish"),
+        ("Teaghan said she had told the school nurse", "Teaghan"),
+        # An initial and a surname, even where the initial could be "A".
+        ("J. Okonkwo was listed as the emergency contact", "Okonkwo"),
+        ("A Kowalczyk is the same family I had on my caseload", "Kowalczyk"),
+        # Typed in lower case: a listed first name that is no English word, or any such word next to a relation.
+        ("nobody asked ruairi what he wanted", "ruairi"),
+        ("i rang aoibhinn's mum twice", "aoibhinn"),
+    ],
+)
+def test_a_name_no_list_knows_or_no_list_rates_common_is_found_when_it_is_no_english_word(text, name):
+    assert name in names_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Places and things after the words that put them there, and apps, systems and acronyms in a list.
+        "the school in Harehills had no idea the family had been in Birmingham",
+        "we put it on Mosaic but Liquidlogic flagged it and nobody read it",
+        "he liked Pokemon and Minecraft and was on Insta all night",
+        "we need Makaton and BSL in the room",
+        "SystmOne and TikTok and WhatsApp came up again",
+        # Capitalising Every Word says nothing about names.
+        "Really Powerful Briefing, Thank You Everyone Involved",
+        # Contractions, a plural of a weekday, and names national reviews made public.
+        "Think Family. That's all I've got, I'm done",
+        "The Family Hub doesn't open on Saturdays.",
+        "Arthur Labinjo-Hughes and Star Hobson reviews said the same thing",
+        "Victoria Climbie was 2000 and Dr Barnardo would be spinning",
+        "Munro said it years ago",
+    ],
+)
+def test_places_apps_acronyms_contractions_and_publicly_named_cases_are_not_names(text):
+    assert kinds(text) == []
+
+
+def test_a_social_media_handle_is_found_but_not_an_email_or_a_time():
+    assert [(f.kind, f.text) for f in find_personal_data("her snap is @kayla_xo_2009, meet @ 3", TODAY)] == [
+        ("handle", "@kayla_xo_2009")
+    ]
+    assert kinds("write to mandyb1985@hotmail.co.uk") == ["email"]
+
+
+def test_a_helpline_or_an_organisations_number_is_not_a_familys_phone_number():
+    # 03 and 08 numbers belong to organisations; a mobile or a landline is a person's.
+    assert kinds("the NSPCC helpline is 0808 800 5000 and the council's is 0300 123 4567") == []
+    assert kinds("dads mobile was 07845 221 903, home 0113 496 0821") == ["phone", "phone"]

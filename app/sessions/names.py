@@ -18,7 +18,9 @@ Both packages install from PyPI with their data; nothing is downloaded at run ti
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from array import array
+from bisect import bisect_left
+from functools import cache, lru_cache
 from importlib import resources
 
 # gender-guesser's country columns (its Detector.COUNTRIES order) for places whose families commonly live in
@@ -162,3 +164,51 @@ def surnames() -> frozenset[str]:
         for line in lines:
             listed.add(line.split(maxsplit=1)[0].lower())
     return frozenset(listed)
+
+
+@cache
+def english_words() -> array:
+    """Ordinary English words: the lower-case entries of Webster's Second International (web2, 1934, public
+    domain) as `english-words` ships it. Its capitalised entries are proper nouns ("Paisley", "Hamish") and are
+    left out, so a word missing from it is a name, a place, a brand or a typo, never a common word.
+
+    Kept as the sorted hashes of the 210,768 words (1.7 MB) rather than a set of strings (about 30 MB): a lookup
+    is a binary search, about a microsecond, and two words sharing a 64-bit hash is not a practical risk."""
+    from english_words import get_english_words_set
+
+    return array("q", sorted(hash(word) for word in get_english_words_set(["web2"], alpha=True) if word.islower()))
+
+
+def _listed(lower: str, listed: array) -> bool:
+    key = hash(lower)
+    index = bisect_left(listed, key)
+    return index < len(listed) and listed[index] == key
+
+
+# Endings web2 lists few inflections with: "Reviews", "Visited", "Missing" are words because their stems are.
+_ENDINGS = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ness", "ment", "ments")
+
+
+@lru_cache(maxsize=8192)  # the same few hundred words recur from reflection to reflection
+def is_english_word(lower: str) -> bool:
+    """Whether a lower-case word is an ordinary English word, or an inflection of one."""
+    listed = english_words()
+    if _listed(lower, listed):
+        return True
+    for part in lower.split("-"):
+        if part and not _listed(part, listed) and not _inflected(part, listed):
+            return False
+    return True
+
+
+def _inflected(lower: str, listed: array) -> bool:
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) > len(ending) + 2:
+            stem = lower[: -len(ending)]
+            if _listed(stem, listed) or _listed(stem + "e", listed) or (
+                ending == "ies" and _listed(stem + "y", listed)
+            ):
+                return True
+            if ending in ("ed", "ing", "er") and len(stem) > 2 and stem[-1] == stem[-2] and _listed(stem[:-1], listed):
+                return True  # "stopped", "running"
+    return False

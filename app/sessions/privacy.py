@@ -40,10 +40,14 @@ LABELS = {
     "nhs_number": "an NHS number",
     "postcode": "a postcode",
     "date_of_birth": "a date of birth",
+    "handle": "a social media handle",
 }
 
 # +44 or 0, then 9 or 10 more digits with optional spaces, dashes, dots or brackets (UK numbers are 10-11 digits).
 UK_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?(?:\(0\)\s?)?|\(?0)\d{2,4}\)?(?:[\s.-]?\d){5,8}\b")
+# "@kayla_xo_2009", "@lilbrxdz": a handle on Snapchat, TikTok, Instagram or X finds the person as surely as a phone
+# number. Not an email's "@" (a letter or digit before it) nor a lone "@" ("meet @ 3").
+HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@])")
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 NHS_NUMBER = re.compile(r"(?<![\d-])(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})(?![\d-])")
 # The UK postcode shapes: A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA.
@@ -275,6 +279,44 @@ SENTENCE_OPENERS = frozenset(
     though sadly also even only just why how what where who did does do has had was is yes no obviously actually
     basically unfortunately apparently remember think like with without for about""".split()
 )
+# Children and adults whose names national reviews, inquiries and the press made public, and the people charities
+# and laws are named after: naming them identifies no one in the local case ("Arthur Labinjo-Hughes and Star
+# Hobson reviews said the same", "Victoria Climbie was 2000", "Dr Barnardo would be spinning").
+PUBLIC_CASES = re.compile(
+    r"\b(?:Victoria\s+Climbi[eé]|Peter\s+Connelly|Arthur\s+Labinjo[-\s]Hughes|Star\s+Hobson|Daniel\s+Pelka"
+    r"|Khyra\s+Ishaq|Logan\s+Mwangi|Finley\s+Boden|Hamzah\s+Khan|Keanu\s+Williams|Poppi\s+Worthington"
+    r"|Ellie\s+Butler|Jasmine\s+Beckford|Maria\s+Colwell|Kimberley\s+Carlile|Tyra\s+Henry|Sara\s+Sharif"
+    r"|Holly\s+(?:Wells\s+)?and\s+Jessica|Sarah\s+Payne|Clare\s+Wood|Jay\s+Scott|(?:Dr\.?\s+)?Barnardo"
+    # the authors of national reviews, unless a title makes them someone in the case ("Mrs Munro")
+    r"|(?<!Mr\s)(?<!Mrs\s)(?<!Ms\s)(?<!Miss\s)(?:(?:Professor|Prof\.?|Eileen)\s+)?Munro|(?:Lord\s+)?Laming)\b",
+    re.IGNORECASE,
+)
+# Services, apps and case-record systems that reflections name and no English word list has (the agencies,
+# the social networks and the shops are in NOT_NAMES).
+SERVICES = frozenset(
+    """childline kooth ofsted cafcass nspcc barnardos samaritans papyrus mosaic liquidlogic systmone emis eclipse
+    carefirst rio wellcomm brook nacro catch22 shelter refuge mind youtube tiktok snapchat whatsapp instagram
+    facebook discord roblox fortnite minecraft telegram twitch reddit pinterest tinder grindr onlyfans insta
+    spotify deliveroo uber brexit pokemon makaton thinkuknow ceop parentzone jobcentre airbnb""".split()
+)
+# Before a capitalised word no list knows, these make it a place or a thing, not a person: "in Harehills", "from
+# Kirklees", "because of Covid". "to" does too ("moved to Eastfield"), unless a word of talking precedes it
+# ("talked to Bronwen").
+# "on" too: "on Insta", "on Depo Provera", "on Mosaic" (an app, a medicine, a system).
+PLACE_BEFORE = frozenset(
+    "in at from near around across towards toward into within outside inside via of off on using".split()
+)
+TALKED = frozenset(
+    """talk talks talked talking spoke speak speaks speaking spoken say said listen listens listened listening
+    explain explained explaining wrote write writes writing reply replied chat chatted chatting turned went
+    went over sent""".split()
+)
+# After an unlisted capitalised word that opens a sentence, what only a person does: "Teaghan said", "Achterberg
+# told", and the like.
+PERSON_VERBS = frozenset(
+    """said says told tells disclosed asked wanted cried screamed lived lives moved missed came went felt thought
+    knew refused admitted denied stayed ran had has""".split()
+)
 # A document named after people: "the Arthur and Star review", "the Laming report", "the Munro review".
 DOCUMENT_WORDS = frozenset("review reviews inquiry report".split())
 
@@ -424,7 +466,14 @@ def _names(text: str) -> list[tuple[int, int]]:
         return 0 <= left and right < len(words) and _between(text, words[left], words[right])
 
     lower_case_typist = not any(word.sentence_start and word.text[0].isupper() for word in words)
+    # Someone Who Capitalises Every Word: a capital says nothing, so an unlisted capitalised word is not taken for
+    # a name (the lists and the context rules still apply).
+    inside = [word for word in words if not word.sentence_start]
+    title_case = len(inside) >= 3 and sum(word.text[0].isupper() for word in inside) * 3 > len(inside) * 2
+    public = [match.span() for match in PUBLIC_CASES.finditer(text)]
     for i, word in enumerate(words):
+        if public and any(start <= word.start < end for start, end in public):
+            continue
         previous = words[i - 1] if i else None
         following = words[i + 1] if i + 1 < len(words) else None
         relation_follows = following is not None and following.lower in RELATIONS and joined(i, i + 1)
@@ -435,17 +484,25 @@ def _names(text: str) -> list[tuple[int, int]]:
             if word.text.isupper() and 2 <= len(word.text) <= 3 and _called_before(text, word.start):
                 add(i, 1)
                 continue
+            # A first name typed in lower case: a common one, or any listed one that is no English word ("ruairi",
+            # "maddox"); the words that are both ("will", "rose") are left to context.
             lower_case_name = (
                 word.text.islower()
                 and word.lower not in NOT_NAMES
                 and word.lower not in ORDINARY_WORDS
-                and _known_first_name(word, common_only=True)
+                and (_known_first_name(word, common_only=True)
+                     or (_known_first_name(word) and len(word.lower) >= 4 and not names.is_english_word(word.lower)))
             )
-            if lower_case_name and (
-                (word.possessive and relation_follows)
-                or (previous is not None and previous.lower in RELATIONS and not previous.possessive
-                    and _between(text, previous, word, r"\s*,?\s*"))
-            ):
+            # Next to a relation, any word that is no English word is a name: "aoibhinn's mum", "his sister zsofia".
+            next_to_relation = (word.possessive and relation_follows) or (
+                previous is not None and previous.lower in RELATIONS and not previous.possessive
+                and _between(text, previous, word, r"\s*,?\s*")
+            )
+            if next_to_relation and (lower_case_name or (
+                word.text.islower() and len(word.lower) >= 3 and word.lower not in NOT_NAMES
+                and word.lower not in SERVICES and word.lower not in ORDINARY_WORDS
+                and not names.is_english_word(word.lower)
+            )):
                 add(i, 1)
             # From someone who types in lower case (no sentence of theirs starts with a capital), a common first
             # name that is no English word is a name wherever it stands ("the thing with kacper", "saw aaliyah at
@@ -551,7 +608,10 @@ def _names(text: str) -> list[tuple[int, int]]:
         # except the concepts people capitalise ("our Faith leaders"). After "the", "a" or "our" it names a
         # thing ("the Brook tool", "a Barnardo's worker"), not a person.
         if _known_first_name(word) and word.lower not in CONCEPTS:
-            if word.sentence_start and (word.lower in ORDINARY_WORDS or not _known_first_name(word, common_only=True)):
+            # A rarer listed name opens a sentence as a name when it is no English word ("Hamish missed ...").
+            if word.sentence_start and (word.lower in ORDINARY_WORDS or (
+                not _known_first_name(word, common_only=True) and names.is_english_word(word.lower)
+            )):
                 continue
             if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i):
                 continue
@@ -561,7 +621,76 @@ def _names(text: str) -> list[tuple[int, int]]:
             )
             if not part_of_title:
                 add(i, 1)
+                continue
+        if not title_case and _unlisted_name(text, words, i, joined):
+            add(i, max(1, name_run(i)))
     return _merge(spans)
+
+
+def _a_thing(word: _Word) -> bool:
+    """An acronym ("BSL"), a brand in capitals inside ("TikTok") or a service, app or agency's word."""
+    text = word.text
+    return (
+        (len(text) >= 2 and text.isupper())
+        or any(letter.isupper() for letter in text[1:]) and not re.match(r"(?:Mc|Mac|O['\u2019])[A-Z]", text)
+        or (word.lower in NOT_NAMES and word.lower not in RELATIONS)
+        or word.lower in SERVICES
+    )
+
+
+def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
+    """A capitalised word no names list has, no English word and none of the words reflections use: inside a
+    sentence, a person's name ("we asked Teaghan", "J. Achterberg"), unless where it stands makes it a place ("in
+    Harehills"), a thing ("the Liquidlogic flag") or part of an organisation's name ("Riverside Academy"); at a
+    sentence's start, a name only when what a person does follows ("Teaghan said")."""
+    word = words[i]
+    lower = word.lower
+    if len(lower) < 3 or lower in NOT_NAMES or lower in CONCEPTS or lower in ORDINARY_WORDS or lower in LANGUAGES:
+        return False
+    if lower.endswith("s") and lower[:-1] in NOT_NAMES or lower in SERVICES:  # "Saturdays", "Childline"
+        return False
+    # A contraction ("I'm", "I've", "Don't"), not a name with an apostrophe ("O'Neill", "D'Souza").
+    if ("'" in lower or "\u2019" in lower) and not re.match(r"[a-z]{1,2}['\u2019][a-z]{3}", lower):
+        return False
+    # Capitals inside a word are a brand's or a system's ("TikTok", "SystmOne"), except Mc/Mac/O' names.
+    for part in word.text.split("-"):
+        if any(letter.isupper() for letter in part[1:]) and not re.match(r"(?:Mc|Mac|O['\u2019])[A-Z]", part):
+            return False
+    if names.is_english_word(lower):
+        return False
+    previous = words[i - 1] if i else None
+    following = words[i + 1] if i + 1 < len(words) else None
+    # An initial and a surname: "J. Okonkwo", "A Kowalczyk" (even where "A" could be the article).
+    if previous is not None and len(previous.text) == 1 and previous.text.isupper() and _between(
+        text, previous, word, r"\.?\s+"
+    ):
+        return True
+    if previous is not None and joined(i - 1, i):
+        if previous.lower in DETERMINERS or previous.lower in SAINTS:
+            return False
+        if previous.lower in PLACE_BEFORE:
+            return False
+        if previous.lower == "to" and not (i >= 2 and words[i - 2].lower in TALKED):
+            return False
+    # Part of a capitalised name whose other words name an organisation or a place ("Riverside Academy", "Acorn
+    # Centre", "Leeds Harehills"); a title or a relation before a name is no such word.
+    for neighbour in _capitalised_run(words, i, joined):
+        if neighbour is not word and neighbour.lower in NOT_NAMES and neighbour.lower not in RELATIONS and not (
+            TITLES.fullmatch(neighbour.text)
+        ):
+            return False
+    if following is not None and following.lower in DOCUMENT_WORDS and joined(i, i + 1):
+        return False
+    # Listed with a thing: "Pokemon and Minecraft", "Makaton and BSL", "ParentZone and Thinkuknow".
+    for neighbour in (i - 2, i + 2):
+        if 0 <= neighbour < len(words) and words[(i + neighbour) // 2].lower in ("and", "or") and (
+            joined(min(i, neighbour), max(i, neighbour) - 1) and joined(min(i, neighbour) + 1, max(i, neighbour))
+        ) and _a_thing(words[neighbour]):
+            return False
+    if word.sentence_start:
+        # An initial before it ("A Kowalczyk is ...") or what a person does after it ("Teaghan said").
+        return following is not None and following.lower in PERSON_VERBS and joined(i, i + 1)
+    return True
 
 
 def _capitalised_run(words: list[_Word], index: int, joined) -> list[_Word]:
@@ -662,6 +791,9 @@ def find_personal_data(text: str, today: date) -> list[Finding]:
 
     for match in EMAIL.finditer(text):
         add("email", *match.span())
+    if "@" in text:
+        for match in HANDLE.finditer(text):
+            add("handle", *match.span())
     for match in NHS_NUMBER.finditer(text):
         if nhs_number_is_valid("".join(match.groups())):
             add("nhs_number", *match.span())
@@ -720,7 +852,16 @@ def _phones(text: str) -> list[tuple[int, int]]:
         overlaps = any(start < match.end() and match.start() < end for start, end in spans)
         if 10 <= len(national) <= 11 and not overlaps:
             spans.append(match.span())
-    return spans
+    # Numbers starting 03 and 08 (0300, 0345, 0800, 0808, 0845...) are not geographic and not mobiles: they belong
+    # to organisations (the NSPCC's helpline, Childline, a council's front door), never to a family.
+    return [(start, end) for start, end in spans if not _national(text[start:end]).startswith(("03", "08"))]
+
+
+def _national(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    if raw.lstrip("( ").startswith("+") or digits.startswith(("44", "0044")):
+        digits = "0" + digits[4 if digits.startswith("0044") else 2 :].removeprefix("0")
+    return digits
 
 
 def nudge(findings: list[Finding]) -> str:
