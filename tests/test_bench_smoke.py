@@ -74,3 +74,19 @@ def test_the_privacy_benchmark_scores_every_labelled_set_and_measures_the_detect
     assert results["labelled"]["items"] >= 200 and results["held-out"]["items"] >= 60
     assert results["per_call_ms_2000_chars"] > 0 and results["first_call_s"] > 0
     assert "RESULT labelled" in finished.stdout
+
+
+def test_the_flood_benchmark_checks_every_response_is_in_both_exports(tmp_path):
+    # bench/flood_exports.py, run small: the flooded session made through the real service and the database, each
+    # export in a process of its own and checked for every response. Timings are printed, never asserted.
+    figures = tmp_path / "flood.json"
+    command = [sys.executable, "bench/flood_exports.py", "--responses", "20", "--length", "400", "--runs", "1",
+               "--json", str(figures)]
+    finished = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    results = json.loads(figures.read_text())
+    assert results["failed"] == []
+    for file_format in ("pdf", "pptx"):
+        run = results["results"][file_format]["runs"][0]
+        assert run["responses"] == 20 and run["missing"] == 0 and run["parts"] > 1
+    assert "RESULT" in finished.stdout

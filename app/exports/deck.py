@@ -22,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from io import BytesIO
 from math import ceil
 from typing import NamedTuple
@@ -35,7 +35,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
-from pptx.parts.slide import NotesSlidePart
+from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.oxml.ns import qn as _qn
 from pptx.util import Emu, Inches
 
@@ -224,25 +224,38 @@ def _units(tokens: tuple[Token, ...], size: float) -> list[tuple[float, float]]:
     return units
 
 
-def line_count(tokens: tuple[Token, ...], size: float, width: float) -> int:
-    """How many lines the words take in a box `width` points wide (a word wider than the box breaks inside)."""
+def _line_ends(units: list[tuple[float, float]], width: float) -> list[int]:
+    """Wrap the units greedily in a box `width` points wide: the line (from 1) each unit ends on. A word wider
+    than the box breaks inside. Greedy wrapping never looks ahead, so the first k units of a paragraph wrap the
+    same on their own: one pass tells how many lines every head of the paragraph takes."""
+    ends: list[int] = []
     lines, x = 1, 0.0
-    for index, (space, width_of) in enumerate(_units(tokens, size)):
+    for index, (space, width_of) in enumerate(units):
         if index and x + space + width_of <= width:
             x += space + width_of
-            continue
-        if index:
-            lines += 1
-        pieces = max(1, ceil(width_of / width)) if width > 0 else 1
-        lines += pieces - 1
-        x = width_of - (pieces - 1) * width
-    return lines
+        else:
+            if index:
+                lines += 1
+            pieces = max(1, ceil(width_of / width)) if width > 0 else 1
+            lines += pieces - 1
+            x = width_of - (pieces - 1) * width
+        ends.append(lines)
+    return ends
+
+
+def line_count(tokens: tuple[Token, ...], size: float, width: float) -> int:
+    """How many lines the words take in a box `width` points wide (a word wider than the box breaks inside)."""
+    ends = _line_ends(_units(tokens, size), width)
+    return ends[-1] if ends else 1
+
+
+def _usable(width: float, indent: int) -> float:
+    return (width - indent / EMU_PER_PT) * WIDTH_SAFETY
 
 
 def paragraph_height(tokens: tuple[Token, ...], size: float, indent: int, space_before: float, width: float) -> float:
     """Points a paragraph takes: the space before it, and its lines at LINE_HEIGHT × size."""
-    usable = (width - indent / EMU_PER_PT) * WIDTH_SAFETY
-    return space_before + line_count(tokens, size, usable) * size * LINE_HEIGHT
+    return space_before + line_count(tokens, size, _usable(width, indent)) * size * LINE_HEIGHT
 
 
 # --- paragraphs and pages -----------------------------------------------------------------------------------
@@ -266,7 +279,41 @@ class Para:
         return BULLET_INDENT[self.level][0]
 
     def height(self, width: float) -> float:
-        return paragraph_height(self.tokens, self.size, self.indent, self.space_before, width)
+        return self.space_before + self.lines(width) * self.size * LINE_HEIGHT
+
+    # A paragraph is measured once: its words' widths once, and its lines once per box width (pagination asks
+    # again and again, and a split asks about every head). Cached in the instance (frozen, but not slotted).
+    @cached_property
+    def units(self) -> list[tuple[float, float]]:
+        return _units(self.tokens, self.size)
+
+    @cached_property
+    def unit_starts(self) -> dict[int, int]:
+        """{index of a token that starts a unit: index of that unit}."""
+        starts: dict[int, int] = {}
+        for index, token in enumerate(self.tokens):
+            if token.brk or not starts:
+                starts[index] = len(starts)
+        return starts
+
+    @cached_property
+    def _wrapped(self) -> dict[float, list[int]]:
+        return {}
+
+    def line_ends(self, width: float) -> list[int]:
+        """The line each unit ends on, in a box `width` points wide (see `_line_ends`)."""
+        ends = self._wrapped.get(width)
+        if ends is None:
+            ends = self._wrapped[width] = _line_ends(self.units, _usable(width, self.indent))
+        return ends
+
+    def lines(self, width: float) -> int:
+        ends = self.line_ends(width)
+        return ends[-1] if ends else 1
+
+    def head_height(self, at: int, width: float) -> float:
+        """The height of tokens[:at] on their own, `at` being a token that starts a unit (a place to break)."""
+        return self.space_before + self.line_ends(width)[self.unit_starts[at] - 1] * self.size * LINE_HEIGHT
 
     def continued(self) -> Para:
         marker = Token("(continued)", " ", True, self.tokens[-1].style._replace(href=None) if self.tokens else Style())
@@ -296,7 +343,7 @@ def _split(p: Para, room: float, width: float, fresh: bool) -> tuple[Para, Para]
     tokens = p.tokens
 
     def fits(at: int) -> bool:
-        return replace(p, tokens=tokens[:at]).height(width) <= room
+        return p.head_height(at, width) <= room
 
     def best(cuts: list[int]) -> int | None:
         # Heights grow with the cut, so the last fitting cut is found by bisection.
@@ -713,6 +760,17 @@ def _fit_size(tokens: tuple[Token, ...], sizes: tuple[int, ...], width: float, h
     return sizes[-1]
 
 
+@lru_cache(maxsize=256)
+def _title_size(tokens: tuple[Token, ...], cover: bool) -> int:
+    """The largest title size that fits; a step's continuation slides share one title, measured once."""
+    # The box is the layout's (see _prepare): known here, rather than looked up through the inheritance chain.
+    height, sizes = (COVER_TITLE, COVER_TITLE_SIZES) if cover else (TITLE_BAND, TITLE_SIZES)
+    insets = COVER_TITLE_INSETS if cover else TITLE_INSETS
+    width_pt = (SLIDE_WIDTH - insets[0] - insets[2]) / EMU_PER_PT
+    height_pt = (height - insets[1] - insets[3]) / EMU_PER_PT
+    return _fit_size(tokens, sizes, width_pt, height_pt)
+
+
 def _set_title(slide, text: str, cover: bool = False) -> None:
     shape = slide.placeholders[0]
     sp_pr = shape._element.spPr
@@ -721,12 +779,8 @@ def _set_title(slide, text: str, cover: bool = False) -> None:
     _solid_fill(sp_pr, NAVY)  # the band is on the layout too; said again for viewers that do not inherit fills
     body = _clear(shape)
     tokens = plain(text, Style(bold=True, color=WHITE))
-    # The box is the layout's (see _prepare): known here, rather than looked up through the inheritance chain.
-    height, sizes = (COVER_TITLE, COVER_TITLE_SIZES) if cover else (TITLE_BAND, TITLE_SIZES)
     insets = COVER_TITLE_INSETS if cover else TITLE_INSETS
-    width_pt = (SLIDE_WIDTH - insets[0] - insets[2]) / EMU_PER_PT
-    height_pt = (height - insets[1] - insets[3]) / EMU_PER_PT
-    size = _fit_size(tokens, sizes, width_pt, height_pt)
+    size = _title_size(tokens, cover)
     _body_pr(shape, left=insets[0], top=insets[1], right=insets[2], bottom=insets[3], anchor="b" if cover else "ctr")
     write_para(body, Para(tokens, size, space_before=0), slide.part, align="l")
 
@@ -743,8 +797,32 @@ class _Deck:
         self._notes_page = None  # a blank notes page, copied for every slide after the first
         self._notes_master_part = None
         self._notes_count = 1
+        self._slides = len(prs.slides)
+        self._slide_ids = prs.part._element.get_or_add_sldIdLst()
+        self._blank_shapes: dict[str, etree._Element] = {}  # layout name: its slides' shape tree before any text
         self.layouts = {name: prs.slide_layouts.get_by_name(name) for name in
                         ("Title Slide", "Title and Content", "Two Content")}
+
+    def add_slide(self, layout):
+        """A new slide on `layout`, as python-pptx's `slides.add_slide` makes it, without its searches: that looks
+        through every slide already made for the next free slide id and for an existing link to the new slide, so a
+        deck of n slides took n² steps (1,700 slides, a flooded session's record: 12 of its 20 s). Here the id and
+        the part's name are counted, and the link is added, since a new slide cannot have one yet."""
+        self._slides += 1
+        package = self.prs.part.package
+        part = SlidePart.new(PackURI(f"/ppt/slides/slide{self._slides}.xml"), package, layout.part)
+        rid = self.prs.part.rels._add_relationship(RT.SLIDE, part)
+        self._slide_ids._add_sldId(id=255 + self._slides, rId=rid)  # slide ids start at 256
+        # The layout's placeholders, cloned by python-pptx for its first slide and copied after that (cloning
+        # looks every placeholder up by XPath: a few milliseconds a slide).
+        tree = part.slide.shapes._spTree
+        blank = self._blank_shapes.get(layout.name)
+        if blank is None:
+            part.slide.shapes.clone_layout_placeholders(layout)
+            self._blank_shapes[layout.name] = copy.deepcopy(tree)
+        else:
+            tree.getparent().replace(tree, copy.deepcopy(blank))
+        return part.slide
 
     def content_slides(self, title: str, columns: list[list[Para]], notes: list[str]) -> None:
         layout = self.layouts["Title and Content" if len(columns) == 1 else "Two Content"]
@@ -752,7 +830,7 @@ class _Deck:
         boxes = [_box(layout.placeholders[idx]) for idx in range(1, len(columns) + 1)]
         pages = [paginate(column, *box) for column, box in zip(columns, boxes)]
         for number in range(max(len(column_pages) for column_pages in pages)):
-            slide = self.prs.slides.add_slide(layout)
+            slide = self.add_slide(layout)
             _set_title(slide, title if number == 0 else f"{title} (continued)")
             for idx, column_pages in enumerate(pages, start=1):
                 shape = slide.placeholders[idx]
@@ -791,7 +869,7 @@ class _Deck:
             etree.SubElement(run, qn("a:t")).text = clean(line)
 
     def cover(self, content: ExportContent, created: datetime, notes: list[str]) -> None:
-        slide = self.prs.slides.add_slide(self.layouts["Title Slide"])
+        slide = self.add_slide(self.layouts["Title Slide"])
         _set_title(slide, content.title or "Briefing", cover=True)
         shape = slide.placeholders[1]
         _body_pr(shape)

@@ -26,7 +26,9 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
 from markupsafe import Markup
+import pydyf
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -38,6 +40,9 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
 GENERATOR = "Briefing Room"
 PDF_VARIANT = "pdf/ua-1"
+# A response up to this many characters (about six lines) is kept on one page; a longer one may continue on the
+# next page rather than move whole and leave a gap.
+KEEP_WHOLE = 600
 
 
 class RefusedURL(ValueError):
@@ -87,6 +92,28 @@ class StaticFilesOnly(URLFetcher):
             return path if os.path.isfile(path) else None
         except (ValueError, OSError, TypeError):  # NUL bytes, odd ports, paths on other drives
             return None
+
+
+def _page_references_once_per_page_count(original: property) -> property:
+    """pydyf's `PDF.page_references` builds the tuple of every page's reference each time it is read, and
+    WeasyPrint's PDF/UA tagging reads it for every line of text: lines × pages work, which made a flooded
+    session's 1,000-page record spend seconds on it. The same tuple, built again only when pages were added."""
+
+    def page_references(pdf):
+        count = len(pdf.pages["Kids"])
+        cached = pdf.__dict__.get("_briefing_room_page_references")
+        if cached is None or cached[0] != count:
+            cached = pdf.__dict__["_briefing_room_page_references"] = (count, original.fget(pdf))
+        return cached[1]
+
+    page_references.wrapped = original
+    return property(page_references, doc=original.__doc__)
+
+
+if isinstance(getattr(pydyf.PDF, "page_references", None), property) and not hasattr(
+    pydyf.PDF.page_references.fget, "wrapped"
+):
+    pydyf.PDF.page_references = _page_references_once_per_page_count(pydyf.PDF.page_references)
 
 
 # --- content the templates need beyond ExportContent ---------------------------------------------------------
@@ -197,6 +224,7 @@ def record_html(content: ExportContent, created: datetime) -> str:
         embedding=embedding(session.actions),
         asked_steps=[step for step in content.steps if step.questions],
         added_seconds=sum(max(0, (step.allowed_seconds or 0) - step.planned_seconds) for step in content.steps),
+        keep_whole=KEEP_WHOLE,
     )
 
 

@@ -35,7 +35,7 @@ from werkzeug.routing import BuildError
 
 from ..extensions import db
 from ..sessions import join as join_codes
-from ..sessions import service
+from ..sessions import paging, service
 from ..sessions.privacy import find_personal_data
 from ..sessions.clock import WARNING_SECONDS
 from ..sessions.models import BriefingSession, Response
@@ -149,6 +149,27 @@ def clock_filter(seconds: float) -> str:
 def personal_data_filter(text: str):
     """What in a response looks like personal data, so the console can offer to redact it."""
     return find_personal_data(text, now().date())
+
+
+def list_size_name(kind: str, step_index: int, q: int) -> str:
+    """The request field that asks for a larger page of one question's list: recent-3-0, waiting-3-0."""
+    return f"{kind}-{step_index}-{q}"
+
+
+@bp.app_template_global()
+def response_pages(question, step_index: int, q: int) -> paging.ResponsePages:
+    """A question's responses as the console lists them, as many as this request asked for (a poll, a button in
+    the list and the "Show older" link all send the list's sizes; paging keeps them bounded)."""
+    sizes = {kind: paging.page_size(request.values.get(list_size_name(kind, step_index, q)))
+             for kind in ("recent", "waiting")}
+    return paging.response_pages(question.responses, lambda r: r.pending and not r.hidden,
+                                 sizes["recent"], sizes["waiting"])
+
+
+@bp.app_template_global()
+def newest_shown(question):
+    """The newest shown responses of a question, as many as the projector shows (the record has them all)."""
+    return paging.newest(question.shown_responses, paging.PRESENTER)
 
 
 @bp.app_template_filter("duration")
@@ -299,6 +320,22 @@ def present(public_id: str):
             return "", 204
         return render_template("run/_stage.html", **screen(_own_session(public_id), now()))
     return render_template("run/present.html", **screen(_own_session(public_id), now()))
+
+
+@bp.get("/sessions/<public_id>/responses/<int:step>/<int:question>")
+@login_required
+def responses_page(public_id: str, step: int, question: int):
+    """One question's list with a larger page ("Show older responses"): the list for htmx, else the console."""
+    row = _own_session(public_id)
+    steps = row.plan["steps"]
+    if not (0 <= step < len(steps) and 0 <= question < len(steps[step]["questions"])):
+        abort(404)
+    if not is_htmx_fragment_request():
+        sizes = {name: value for name, value in request.args.items() if name.startswith(("recent-", "waiting-"))}
+        anchor = f"#responses-{step}-{question}"
+        return redirect(url_for("run.console", public_id=public_id, **sizes) + anchor, code=303)
+    where = {"list_step": step, "list_question": question}
+    return render_template("run/_responses_update.html", **screen(row, now(), **where))
 
 
 def _step_title(row: BriefingSession) -> str:

@@ -17,7 +17,7 @@ from flask_wtf.csrf import CSRFError
 from .. import formatting, get_library
 from ..exports.files import remove_session_exports
 from ..extensions import db
-from ..sessions import service
+from ..sessions import paging, service
 from ..sessions.models import SHORT_TEXT_LIMIT
 from ..sessions.record import record_of
 from ..sessions.service import SessionError, SessionNotFound
@@ -127,6 +127,12 @@ def create():
 def summary(public_id: str):
     row = service.find_session(db.session, public_id, current_user)
     return render_template("sessions/summary.html", record=record_of(row, now()))
+
+
+@bp.app_template_global()
+def summary_page(responses):
+    """The first responses of one kind that the summary lists (the PDF record has every shown one)."""
+    return paging.oldest(responses, paging.SUMMARY)
 
 
 @bp.get("/sessions/<public_id>/delete")
