@@ -113,3 +113,17 @@ def test_a_move_or_a_response_naming_a_step_that_is_not_a_number_is_refused_and_
     assert stored(app, session_id).step == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 0
+
+
+def test_every_route_that_takes_a_number_in_its_address_takes_it_through_the_id_converter(app):
+    from werkzeug.routing import FloatConverter, IntegerConverter
+
+    from app.web import IdConverter
+
+    taking_ids = []
+    for rule in app.url_map.iter_rules():
+        converters = rule._converters.values()  # noqa: SLF001  (Werkzeug keeps a rule's converters here only)
+        # int() behind Werkzeug's own converters reads '٣' as 3 and ids past the database's range: never those.
+        assert not any(isinstance(c, (IntegerConverter, FloatConverter)) for c in converters), rule.rule
+        taking_ids += [rule.rule for c in converters if isinstance(c, IdConverter)]
+    assert len(taking_ids) >= 9

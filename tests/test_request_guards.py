@@ -149,3 +149,21 @@ def test_htmx_requests_from_attendees_and_visitors_are_not_asked_to_sign_in(app,
     visitor = app.test_client()
     assert visitor.get("/briefings", headers=HTMX).status_code == 200
     assert visitor.get("/join", headers=HTMX).status_code == 200
+
+
+# --- NUL: no database column takes one (PostgreSQL refuses the query) --------------------------------------------
+
+
+def test_a_nul_character_anywhere_in_a_request_is_refused_with_a_reason_before_it_reaches_the_database(app, client, session_id):
+    go_to(app, session_id, REFLECTION)
+    token = page_token(client, console_url(session_id))
+    fields = {"csrf_token": token, "step": str(REFLECTION), "question": "0", "text": "A thought\x00 with a NUL"}
+    for path in (f"/sessions/{session_id}/responses", "/join", "/login"):
+        answer = client.post(path, data={**fields, "name": "alice\x00", "code": "K7P\x00"})
+        assert answer.status_code == 400, (path, answer.status_code)
+        alerts = " ".join(words(alert) for alert in soup_of(answer).find_all(attrs={"role": "alert"}))
+        assert "NUL character" in alerts, path
+    poll = client.get(f"/briefings?q=child%00", headers=HTMX)
+    assert poll.status_code == 400 and "NUL character" in words(soup_of(poll))
+    assert client.get(f"/sessions/{session_id}%00/console").status_code == 404
+    assert count(app, Response) == 0

@@ -7,6 +7,8 @@ needed. Registered in create_app ahead of the CSRF check, so these answers come 
 - A signed-out htmx request to a facilitator page (a poll, a button, after signing out in another tab) answers
   401 with HX-Redirect to the sign-in page, coming back to the page the person was on. A 302 would be followed
   by the browser and the sign-in page swapped into the middle of the console.
+- A NUL character (U+0000) anywhere in the address, the query or the form is refused the same way: PostgreSQL
+  cannot store one, and a query that carries one fails in the driver.
 - A number that is not one (app/numbers.py) answers 400 with the reason.
 
 For htmx requests the message goes into the page's `#request-problem` region (base.html, present.html) through
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..numbers import NotANumber
@@ -25,6 +27,11 @@ from ..numbers import NotANumber
 UNREADABLE = (
     "What you sent could not be read: it was not in the character encoding browsers use (UTF-8), so nothing "
     "was changed. Reload the page and type it again; if you pasted it, paste it as plain text."
+)
+# PostgreSQL cannot store U+0000 in text (the driver refuses the query), and no form here takes one.
+HAS_NUL = (
+    "What you sent contains a NUL character (U+0000), which nothing here can store, so nothing was changed. "
+    "Type it again rather than pasting it."
 )
 PROBLEM_TARGET = "#request-problem"
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -55,17 +62,25 @@ def problem(message: str, status: int = 400):
 
 
 def _readable_body():
+    if "\x00" in request.path:
+        abort(404)  # no address here has one
+    if any("\x00" in value for values in request.args.listvalues() for value in values):
+        return problem(HAS_NUL)
     if request.method not in ("POST", "PUT", "PATCH", "DELETE") or request.mimetype not in _FORM_TYPES:
         return None
     if request.mimetype == "multipart/form-data":
         # Werkzeug decodes multipart fields with replacement characters; no route takes a file, and a form
         # field with U+FFFD in it is not what anybody typed.
-        fields = (value for values in request.form.listvalues() for value in values)
-        return problem(UNREADABLE) if any("\ufffd" in value for value in fields) else None
+        fields = [value for values in request.form.listvalues() for value in values]
+        if any("\ufffd" in value for value in fields):
+            return problem(UNREADABLE)
+        return problem(HAS_NUL) if any("\x00" in value for value in fields) else None
     try:
-        request.get_data(cache=True).decode("utf-8")
+        request.get_data(cache=True).decode("utf-8")  # kept: the form is parsed from the same bytes
     except UnicodeDecodeError:
         return problem(UNREADABLE)
+    if any("\x00" in value for values in request.form.listvalues() for value in values):
+        return problem(HAS_NUL)
     return None
 
 
