@@ -13,6 +13,13 @@ _PARAMETER = re.compile(r"<(?:(?P<converter>[^:<>]+):)?(?P<name>[^<>]+)>")
 KNOWN_METHODS = {"GET", "POST"}  # what the walkers know how to send; HEAD and OPTIONS come with GET
 
 
+class Values(dict):
+    """URL parameter values; a parameter nobody named yet (a route added later) gets "1"."""
+
+    def __missing__(self, name: str) -> str:
+        return "1"
+
+
 @dataclass(frozen=True)
 class Route:
     endpoint: str
@@ -22,7 +29,8 @@ class Route:
 
     def path(self, values: dict[str, str]) -> str:
         """The address with each parameter replaced by its value, percent-encoded as a browser would send it."""
-        return _PARAMETER.sub(lambda m: quote(str(values[m.group("name")]), safe=""), self.rule)
+        values = Values(values)
+        return _PARAMETER.sub(lambda m: quote(values[m.group("name")], safe=""), self.rule)
 
 
 def routes(app: Flask) -> list[Route]:

@@ -164,6 +164,9 @@ def discover_fields(world) -> dict[str, dict[str, str]]:
         for element in soup.find_all(attrs={"hx-get": True}):
             address = element["hx-get"]
             _note(adapter, found, address, "GET", dict(parse_qsl(urlsplit(address).query)))
+        for link in soup.find_all("a", href=True):  # links with a query: paging, filters, a download's choice
+            if urlsplit(link["href"]).query and not urlsplit(link["href"]).netloc:
+                _note(adapter, found, link["href"], "GET", dict(parse_qsl(urlsplit(link["href"]).query)))
 
     owner = world["alice"]
     for path in ("/briefings", "/briefings/wigan-child-3", "/sessions", "/sessions/new", f"/sessions/{alices}",
