@@ -9,6 +9,7 @@ from flask import Flask
 from .briefings.library import LibraryCache
 from .config import PROJECT_ROOT, Config
 from .extensions import csrf, db, login_manager, migrate
+from .numbers import count_or_none
 from .private_files import OWNER_ONLY_FOLDER, create_owner_only_sqlite, make_owner_only, sqlite_database_path
 
 # Content-Security-Policy: scripts and styles only from the app itself, never inline; no framing.
@@ -44,6 +45,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    from .web import guards
+
+    guards.register(app)  # first: an unreadable body or a signed-out htmx request is answered before CSRF
     csrf.init_app(app)
     login_manager.init_app(app)
     from . import ratelimit  # noqa: F401  (the tables Alembic and the app know about)
@@ -53,14 +57,17 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     def load_facilitator(user_id: str):
         # The id carries the facilitator's login token: logging out changes it, ending every copy of the cookie.
         facilitator_id, _, token = user_id.partition(":")
-        if not facilitator_id.isdigit():
+        number = count_or_none(facilitator_id, low=1)
+        if number is None:
             return None
-        facilitator = db.session.get(models.Facilitator, int(facilitator_id))
+        facilitator = db.session.get(models.Facilitator, number)
         return facilitator if facilitator is not None and facilitator.login_token == token else None
 
     app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
 
-    from .web import auth, exports, library, run, sessions, take_part
+    from .web import IdConverter, auth, exports, library, run, sessions, take_part
+
+    app.url_map.converters["id"] = IdConverter  # before any blueprint's rules are added
 
     for blueprint in (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp, exports.bp):
         app.register_blueprint(blueprint)

@@ -233,7 +233,7 @@ def test_a_hostile_briefing_file_renders_no_script_and_no_script_link(make_app, 
     soup = html(client.get(path))
 
     assert "Child Z" in words(soup)
-    assert [script.get("src") for script in soup.find_all("script")] == ["/static/vendor/htmx-2.0.11.min.js"]
+    assert [script.get("src") for script in soup.find_all("script")] == ["/static/vendor/htmx-2.0.11.min.js", "/static/js/forms.js"]
     assert soup.find_all(["img", "iframe", "b", "style", "object", "embed"]) == []
     for element in soup.find_all(True):
         assert not any(name.startswith("on") for name in element.attrs), element

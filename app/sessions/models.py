@@ -76,6 +76,8 @@ class BriefingSession(db.Model):
     """One delivery of a briefing to a team, with a snapshot of the plan it ran and the server-kept clock."""
 
     __tablename__ = "briefing_sessions"
+    # The start form's key: the same form sent twice starts one session (see service.start_session).
+    __table_args__ = (UniqueConstraint("facilitator_id", "idempotency_key", name="uq_briefing_sessions_idempotency"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
@@ -97,6 +99,7 @@ class BriefingSession(db.Model):
     # Bumped only by what attendees' pages show (the step, the clock, the status, moderation), so hundreds of
     # phones are not sent a new page every time somebody else adds a response.
     stage_version: Mapped[int] = mapped_column(Integer, default=1)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
     # The clock (see clock.py): enough to compute every screen's time after a restart.
     step: Mapped[int] = mapped_column(Integer, default=0)
@@ -162,12 +165,14 @@ class Action(db.Model):
     """An action the team agreed: what, who owns it, and by when."""
 
     __tablename__ = "actions"
+    __table_args__ = (UniqueConstraint("session_id", "idempotency_key", name="uq_actions_idempotency"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
     what: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
     due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the action form's key
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     session: Mapped[BriefingSession] = relationship(back_populates="actions")
@@ -180,6 +185,7 @@ class Attendee(db.Model):
     """
 
     __tablename__ = "attendees"
+    __table_args__ = (UniqueConstraint("session_id", "idempotency_key", name="uq_attendees_idempotency"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("briefing_sessions.id", ondelete="CASCADE"), index=True)
@@ -188,6 +194,7 @@ class Attendee(db.Model):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     role: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
     organisation: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")  # team or agency
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the register form's key
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     session: Mapped[BriefingSession] = relationship(back_populates="attendees")

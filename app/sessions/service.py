@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 import sqlite3
 import time
 import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from ..briefings.model import Briefing
 from ..extensions import SQLITE_BUSY_TIMEOUT_MS
+from ..numbers import NotANumber, parse_count
 from . import join
 from .clock import Clock, ClockError
 from .models import (
@@ -32,6 +35,9 @@ from .models import (
     Response,
 )
 from .templates import Plan, SessionTemplate, plan
+
+
+HEAD_COUNT_LIMIT = 1000  # more people than any meeting room holds
 
 
 class SessionError(ValueError):
@@ -150,6 +156,47 @@ def clean_text(value: str | None, *, what: str, limit: int, required: bool = Tru
     return cleaned
 
 
+# --- forms sent twice ---------------------------------------------------------------------------------------
+
+# Each facilitator form that adds something (a scribe response, an action, a person in the register, a new
+# session) carries a fresh random key; the row stores it under a unique constraint, so the same form sent twice
+# (a double click, a retry, five at once) adds one row and the repeat answers as the first did.
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+FORM_OUT_OF_DATE = "This form is out of date: reload the page and send it again."
+
+
+def new_form_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def form_key(key: str | None) -> str | None:
+    """The form's key, or None when the form sent none (a script: nothing to match a repeat against)."""
+    if not key:
+        return None
+    if not FORM_KEY.fullmatch(key):
+        raise SessionError(FORM_OUT_OF_DATE)
+    return key
+
+
+def _already_added(dbs: DbSession, model, owner_column, owner_id: int, key: str | None):
+    if key is None:
+        return None
+    return dbs.execute(select(model).where(owner_column == owner_id, model.idempotency_key == key)).scalar_one_or_none()
+
+
+def _commit_once(dbs: DbSession, model, owner_column, owner_id: int, key: str | None, added):
+    """Commit `added`; when the same form's key won a race to the unique constraint, answer with that row."""
+    try:
+        dbs.commit()
+    except IntegrityError:
+        dbs.rollback()
+        first = _already_added(dbs, model, owner_column, owner_id, key)
+        if first is None:
+            raise
+        return first
+    return added
+
+
 # --- the clock -------------------------------------------------------------------------------------------
 
 
@@ -205,8 +252,17 @@ def _change_clock(dbs: DbSession, row: BriefingSession, change) -> BriefingSessi
 
 
 def start_session(
-    dbs: DbSession, facilitator: Facilitator, briefing: Briefing, template: SessionTemplate, team: str, now: datetime
+    dbs: DbSession,
+    facilitator: Facilitator,
+    briefing: Briefing,
+    template: SessionTemplate,
+    team: str,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
 ) -> BriefingSession:
+    """Start a session; the same start form sent again (same key) answers with the session it started."""
+    key = form_key(idempotency_key)
     team = clean_text(team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
     the_plan = plan(briefing, template)
     if not the_plan.steps:
@@ -226,12 +282,16 @@ def start_session(
         spent_seconds=list(clock.spent),
         version=1,
         stage_version=1,
+        idempotency_key=key,
     )
     begin_write(dbs)
+    started = _already_added(dbs, BriefingSession, BriefingSession.facilitator_id, facilitator.id, key)
+    if started is not None:
+        dbs.rollback()
+        return started
     row.join_code = _unused_join_code(dbs)
     dbs.add(row)
-    dbs.commit()
-    return row
+    return _commit_once(dbs, BriefingSession, BriefingSession.facilitator_id, facilitator.id, key, row)
 
 
 def _unused_join_code(dbs: DbSession) -> str:
@@ -299,12 +359,26 @@ def _question_step(row: BriefingSession, step: int, question: int) -> None:
 
 
 def add_response(
-    dbs: DbSession, public_id: str, facilitator: Facilitator, step: int, question: int, text_typed: str, now: datetime
+    dbs: DbSession,
+    public_id: str,
+    facilitator: Facilitator,
+    step: int,
+    question: int,
+    text_typed: str,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
 ) -> Response:
+    """The scribe adds a response; the same form sent again (same key) answers with the response it added."""
+    key = form_key(idempotency_key)
     cleaned = clean_text(text_typed, what="response", limit=RESPONSE_LIMIT)
     row = load_for_update(dbs, public_id, facilitator)
     _require_running(row)
     _question_step(row, step, question)
+    added = _already_added(dbs, Response, Response.session_id, row.id, key)
+    if added is not None:
+        dbs.rollback()
+        return added
     response = Response(
         session_id=row.id,
         step=step,
@@ -314,11 +388,11 @@ def add_response(
         created_at=now,
         updated_at=now,
         shown_at=now,  # the facilitator typed it: no review needed
+        idempotency_key=key,
     )
     dbs.add(response)
     row.version += 1
-    dbs.commit()
-    return response
+    return _commit_once(dbs, Response, Response.session_id, row.id, key, response)
 
 
 def _part_of(dbs: DbSession, row: BriefingSession, model, part_id: int, message: str):
@@ -432,18 +506,30 @@ def _change_response(
 
 
 def add_action(
-    dbs: DbSession, public_id: str, facilitator: Facilitator, what: str, owner: str, due: str, now: datetime
+    dbs: DbSession,
+    public_id: str,
+    facilitator: Facilitator,
+    what: str,
+    owner: str,
+    due: str,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
 ) -> Action:
+    key = form_key(idempotency_key)
     what = clean_text(what, what="action", limit=RESPONSE_LIMIT)
     owner = clean_text(owner, what="owner's name", limit=SHORT_TEXT_LIMIT, required=False)
     due_date = parse_due(due)
     row = load_for_update(dbs, public_id, facilitator)
     _require_running(row)
-    action = Action(session_id=row.id, what=what, owner=owner, due=due_date, created_at=now)
+    added = _already_added(dbs, Action, Action.session_id, row.id, key)
+    if added is not None:
+        dbs.rollback()
+        return added
+    action = Action(session_id=row.id, what=what, owner=owner, due=due_date, created_at=now, idempotency_key=key)
     dbs.add(action)
     row.version += 1
-    dbs.commit()
-    return action
+    return _commit_once(dbs, Action, Action.session_id, row.id, key, action)
 
 
 def parse_due(due: str | None) -> date | None:
@@ -469,18 +555,32 @@ def _delete_part(dbs: DbSession, public_id: str, facilitator: Facilitator, model
 
 
 def add_attendee(
-    dbs: DbSession, public_id: str, facilitator: Facilitator, name: str, role: str, organisation: str, now: datetime
+    dbs: DbSession,
+    public_id: str,
+    facilitator: Facilitator,
+    name: str,
+    role: str,
+    organisation: str,
+    now: datetime,
+    *,
+    idempotency_key: str | None = None,
 ) -> Attendee:
+    key = form_key(idempotency_key)
     name = clean_text(name, what="name", limit=SHORT_TEXT_LIMIT)
     role = clean_text(role, what="role", limit=SHORT_TEXT_LIMIT, required=False)
     organisation = clean_text(organisation, what="team or agency", limit=SHORT_TEXT_LIMIT, required=False)
     row = load_for_update(dbs, public_id, facilitator)
     _require_running(row)
-    attendee = Attendee(session_id=row.id, name=name, role=role, organisation=organisation, created_at=now)
+    added = _already_added(dbs, Attendee, Attendee.session_id, row.id, key)
+    if added is not None:
+        dbs.rollback()
+        return added
+    attendee = Attendee(
+        session_id=row.id, name=name, role=role, organisation=organisation, created_at=now, idempotency_key=key
+    )
     dbs.add(attendee)
     row.version += 1
-    dbs.commit()
-    return attendee
+    return _commit_once(dbs, Attendee, Attendee.session_id, row.id, key, attendee)
 
 
 def remove_attendee(dbs: DbSession, public_id: str, facilitator: Facilitator, attendee_id: int) -> None:
@@ -488,12 +588,15 @@ def remove_attendee(dbs: DbSession, public_id: str, facilitator: Facilitator, at
 
 
 def set_head_count(dbs: DbSession, public_id: str, facilitator: Facilitator, count: str) -> BriefingSession:
-    count = (count or "").strip()
-    if count and (not count.isdigit() or not 0 < int(count) <= 1000):
-        raise SessionError("The head count must be a whole number between 1 and 1,000.")
+    number = None
+    if (count or "").strip():
+        try:
+            number = parse_count(count, what="head count", low=1, high=HEAD_COUNT_LIMIT)
+        except NotANumber as error:
+            raise SessionError(str(error)) from None
     row = load_for_update(dbs, public_id, facilitator)
     _require_running(row)
-    row.head_count = int(count) if count else None
+    row.head_count = number
     row.version += 1
     dbs.commit()
     return row

@@ -31,9 +31,9 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from ..extensions import db
+from ..numbers import NotANumber, count_or_none, parse_count
 from ..sessions import join as join_codes
 from ..sessions import paging, service
 from ..sessions.privacy import find_personal_data
@@ -43,6 +43,7 @@ from ..sessions.record import record_of
 from ..sessions.service import SessionError, SessionNotFound
 from . import is_htmx_fragment_request, now
 from .auth import form_expired
+from .guards import problem
 
 bp = Blueprint("run", __name__)
 # A form sent without its CSRF token (or with one from an older sign-in): a page that says what to do.
@@ -74,20 +75,6 @@ DONE = {
 # --- access ------------------------------------------------------------------------------------------------
 
 
-@bp.before_request
-def require_login():
-    """Signed-out requests go to the sign-in page; an htmx request (a poll, a button) is told to go there."""
-    if current_user.is_authenticated:
-        return None
-    try:
-        login_url = url_for(current_app.login_manager.login_view, next=request.path)
-    except BuildError:  # no sign-in page in this app
-        abort(401)
-    if request.headers.get("HX-Request") == "true":
-        return "", 401, {"HX-Redirect": login_url}
-    return current_app.login_manager.unauthorized()
-
-
 @bp.after_request
 def never_store(response):
     # Both screens show what the room said: never kept by the browser or a proxy.
@@ -104,10 +91,10 @@ def _own_session(public_id: str) -> BriefingSession:
 
 
 def _int_field(name: str, what: str) -> int:
-    value = (request.form.get(name) or request.args.get(name) or "").strip()
-    if not value.lstrip("-").isdigit():
-        raise SessionError(f"Choose {what}.")
-    return int(value)
+    try:
+        return parse_count(request.form.get(name) or request.args.get(name), what=what)
+    except NotANumber:
+        raise SessionError(f"Choose {what}.") from None
 
 
 # --- what the screens show ------------------------------------------------------------------------------------
@@ -219,6 +206,7 @@ def screen(row: BriefingSession, at, **extra) -> dict:
         "sessions_url": _url_if_exists("sessions.index"),
         "join": _join_details(row),
         "responses_total": sum(len(q.shown_responses) for _, q in record.questions),
+        "new_key": service.new_form_key,  # each form drawn carries a fresh key (service.form_key)
     }
     context.update(extra)
     return context
@@ -283,11 +271,13 @@ def _unchanged(public_id: str, version: int, step: int | None) -> bool:
 
 
 def _poll_args() -> tuple[int | None, int | None]:
-    def number(name):
-        value = request.args.get(name, "")
-        return int(value) if value.isdigit() else None
+    """The version and step a polling screen shows; a value that is not one answers 400 (NotANumber)."""
 
-    return number("version"), number("step")
+    def number(name, what):
+        value = request.args.get(name)
+        return parse_count(value, what=what) if value else None
+
+    return number("version", "version a screen shows"), number("step", "step a screen shows")
 
 
 @bp.get("/sessions/<public_id>/console")
@@ -491,18 +481,20 @@ def add_response(public_id: str):
             _int_field("question", "a question"),
             request.form.get("text", ""),
             now(),
+            idempotency_key=request.form.get("idempotency_key"),
         )
 
     extra = {"form_step": step, "form_question": question}
     return _form_change(
-        public_id, form_id, "run/_response_form_update.html", change, "response-added", keep=("text",), extra=extra,
-        work_index=step,
+        public_id, form_id, "run/_response_form_update.html", change, "response-added",
+        keep=("text",), extra=extra, work_index=step,
     )
 
 
 def _safe_int(value: str) -> int:
-    value = value.strip()
-    return int(value) if value.isdigit() else -1
+    """A form's step or question, to name the form in the answer; -1 (no such form) when it is not a number."""
+    found = count_or_none(value)
+    return -1 if found is None else found
 
 
 def _work_index(row: BriefingSession, step: int | None) -> int | None:
@@ -511,6 +503,11 @@ def _work_index(row: BriefingSession, step: int | None) -> int | None:
     if step is not None and 0 <= step < len(steps) and steps[step]["collects_responses"]:
         return step
     return None
+
+
+def _is_question(row: BriefingSession, step: int, question: int) -> bool:
+    steps = row.plan["steps"]
+    return 0 <= step < len(steps) and 0 <= question < len(steps[step].get("questions", []))
 
 
 def _response_of(public_id: str, response_id: int) -> Response:
@@ -548,7 +545,7 @@ def _list_change(
     return _back(public_id, done, f"responses-{response.step}-{response.question}")
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/edit")
+@bp.post("/sessions/<public_id>/responses/<id:response_id>/edit")
 @login_required
 def edit_response(public_id: str, response_id: int):
     def change():
@@ -557,7 +554,7 @@ def edit_response(public_id: str, response_id: int):
     return _list_change(public_id, response_id, change, "response-edited", editing=True)
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/hide")
+@bp.post("/sessions/<public_id>/responses/<id:response_id>/hide")
 @login_required
 def hide_response(public_id: str, response_id: int):
     def change():
@@ -566,7 +563,7 @@ def hide_response(public_id: str, response_id: int):
     return _list_change(public_id, response_id, change, "response-hidden")
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/show")
+@bp.post("/sessions/<public_id>/responses/<id:response_id>/show")
 @login_required
 def show_response(public_id: str, response_id: int):
     def change():
@@ -575,7 +572,7 @@ def show_response(public_id: str, response_id: int):
     return _list_change(public_id, response_id, change, "response-shown")
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/approve")
+@bp.post("/sessions/<public_id>/responses/<id:response_id>/approve")
 @login_required
 def approve_response(public_id: str, response_id: int):
     def change():
@@ -584,7 +581,7 @@ def approve_response(public_id: str, response_id: int):
     return _list_change(public_id, response_id, change, "response-approved")
 
 
-@bp.post("/sessions/<public_id>/responses/<int:response_id>/redact")
+@bp.post("/sessions/<public_id>/responses/<id:response_id>/redact")
 @login_required
 def redact_response(public_id: str, response_id: int):
     def change():
@@ -598,7 +595,11 @@ def redact_response(public_id: str, response_id: int):
 @bp.post("/sessions/<public_id>/responses/approve-all")
 @login_required
 def approve_all(public_id: str):
-    _own_session(public_id)
+    row = _own_session(public_id)
+    where = {"list_step": _safe_int(request.form.get("step", "")), "list_question": _safe_int(request.form.get("question", ""))}
+    if is_htmx_fragment_request() and not _is_question(row, where["list_step"], where["list_question"]):
+        # The answer is that question's list: a form naming no question gets the reason instead, nothing approved.
+        return problem("Choose a question whose responses to approve.", 422)
     try:
         service.approve_all(db.session, public_id, current_user, now())
     except SessionNotFound:
@@ -606,7 +607,6 @@ def approve_all(public_id: str):
     except SessionError:
         db.session.rollback()  # the session ended meanwhile: the list shows it
     if is_htmx_fragment_request():
-        where = {"list_step": _safe_int(request.form.get("step", "")), "list_question": _safe_int(request.form.get("question", ""))}
         row = _fresh(public_id)
         return render_template("run/_responses_update.html", **screen(row, now(), message=DONE["responses-approved"], **where))
     return _back(public_id, "responses-approved", "step-work")
@@ -640,15 +640,17 @@ def add_action(public_id: str):
     def change():
         form = request.form
         service.add_action(
-            db.session, public_id, current_user, form.get("what", ""), form.get("owner", ""), form.get("due", ""), now()
+            db.session, public_id, current_user, form.get("what", ""), form.get("owner", ""), form.get("due", ""), now(),
+            idempotency_key=form.get("idempotency_key"),
         )
 
     return _form_change(
-        public_id, "action-form", "run/_action_form_update.html", change, "action-added", keep=("what", "owner", "due")
+        public_id, "action-form", "run/_action_form_update.html", change, "action-added",
+        keep=("what", "owner", "due"),
     )
 
 
-@bp.post("/sessions/<public_id>/actions/<int:action_id>/delete")
+@bp.post("/sessions/<public_id>/actions/<id:action_id>/delete")
 @login_required
 def delete_action(public_id: str, action_id: int):
     return _removal(
@@ -673,6 +675,7 @@ def add_attendee(public_id: str):
             form.get("role", ""),
             form.get("organisation", ""),
             now(),
+            idempotency_key=form.get("idempotency_key"),
         )
 
     return _form_change(
@@ -685,7 +688,7 @@ def add_attendee(public_id: str):
     )
 
 
-@bp.post("/sessions/<public_id>/attendees/<int:attendee_id>/delete")
+@bp.post("/sessions/<public_id>/attendees/<id:attendee_id>/delete")
 @login_required
 def delete_attendee(public_id: str, attendee_id: int):
     return _removal(

@@ -42,6 +42,7 @@ class StartForm:
     briefing: str = ""
     template: str = DEFAULT_TEMPLATE
     team: str = ""
+    idempotency_key: str = ""  # the key the form was sent with (service.start_session)
     errors: dict[str, str] = field(default_factory=dict)  # field name ("briefing", "template", "team", "form") -> message
 
 
@@ -56,6 +57,7 @@ def _render_start_form(form: StartForm, template_name: str = "sessions/new.html"
         render_template(
             template_name,
             form=form,
+            form_key=service.new_form_key(),  # fresh each time the form is drawn
             briefings=get_library().all(),
             templates=session_templates().all(),
             **context,
@@ -95,6 +97,7 @@ def create():
         briefing=request.form.get("briefing", "").strip(),
         template=request.form.get("template", "").strip(),
         team=request.form.get("team", ""),
+        idempotency_key=request.form.get("idempotency_key", ""),
     )
     briefing = get_library().get(form.briefing) if form.briefing else None
     template = session_templates().get(form.template) if form.template else None
@@ -113,7 +116,10 @@ def create():
         form.errors["team"] = str(error)
     if not form.errors:
         try:
-            row = service.start_session(db.session, current_user, briefing, template, form.team, now())
+            # The same form sent again (a double click, five at once) answers with the session it started.
+            row = service.start_session(
+                db.session, current_user, briefing, template, form.team, now(), idempotency_key=form.idempotency_key
+            )
         except SessionError as error:
             db.session.rollback()
             form.errors["form"] = str(error)

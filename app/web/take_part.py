@@ -28,6 +28,7 @@ from flask_wtf.csrf import CSRFError
 
 from .. import ratelimit
 from ..extensions import db
+from ..numbers import count_or_none, parse_count
 from ..sessions import join as join_codes
 from ..sessions import participation
 from ..sessions.models import Attendee, BriefingSession
@@ -244,13 +245,14 @@ def attendee_screen(row: BriefingSession, attendee: Attendee, token: str, **extr
 @bp.get("/take-part/<public_id>")
 def page(public_id: str):
     token = _token(public_id)
-    stage = request.args.get("stage", "")
-    if is_htmx_fragment_request() and stage.isdigit():
+    stage = request.args.get("stage")
+    stage = parse_count(stage, what="stage a page shows") if stage else None  # NotANumber: 400, the reason
+    if is_htmx_fragment_request() and stage is not None:
         # The one query of a poll, which also checks that this phone joined this session.
         current = participation.stage_version(db.session, public_id, token) if token else None
         if current is None:
             return _not_joined()
-        if current == int(stage):
+        if current == stage:
             return "", 204
     try:
         row, attendee = participation.attendee_in(db.session, public_id, token)
@@ -270,8 +272,9 @@ def page(public_id: str):
 
 
 def _form_int(name: str) -> int:
-    value = (request.form.get(name) or "").strip()
-    return int(value) if value.isdigit() else -1
+    """A form's step or question; -1 (which no step or question has: refused with a reason) when not a number."""
+    found = count_or_none(request.form.get(name))
+    return -1 if found is None else found
 
 
 @bp.post("/take-part/<public_id>/responses")
@@ -379,7 +382,7 @@ def _own_answer(public_id: str, token: str | None, forms: dict, message: str, st
     return render_template("take_part/page.html", **context), status
 
 
-@bp.post("/take-part/<public_id>/responses/<int:response_id>/edit")
+@bp.post("/take-part/<public_id>/responses/<id:response_id>/edit")
 def edit_response(public_id: str, response_id: int):
     def change(token):
         return participation.edit_own_response(
@@ -396,7 +399,7 @@ def edit_response(public_id: str, response_id: int):
     return _own_change(public_id, response_id, change, "Your change is saved.")
 
 
-@bp.post("/take-part/<public_id>/responses/<int:response_id>/withdraw")
+@bp.post("/take-part/<public_id>/responses/<id:response_id>/withdraw")
 def withdraw_response(public_id: str, response_id: int):
     def change(token):
         participation.withdraw_own_response(db.session, public_id, token, _secret(), response_id)
