@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Generic, Sequence, TypeVar
 
+from ..numbers import count_or_none
+
 PAGE = 50  # responses shown at first, and added by each "Show older responses"
 MOST = 500  # the most a page renders for one list, however often "Show older" is pressed
 PRESENTER = 100  # the newest shown responses of a question on the projector
@@ -24,12 +26,10 @@ T = TypeVar("T")
 
 def page_size(value: str | None) -> int:
     """A requested size: ASCII digits only (not '²' or '٣'; anything else means PAGE), kept between PAGE and MOST."""
-    value = (value or "").strip()
-    if not (value.isascii() and value.isdigit()):
-        return PAGE
-    if len(value) > 6:  # a number of thousands of digits is never converted: it is just more than MOST
-        return MOST
-    return min(MOST, max(PAGE, int(value)))
+    if value is not None and len(value.strip()) > 6 and value.strip().isascii() and value.strip().isdigit():
+        return MOST  # a number of thousands of digits is never converted: it is just more than MOST
+    size = count_or_none(value)
+    return PAGE if size is None else min(MOST, max(PAGE, size))
 
 
 @dataclass(frozen=True)

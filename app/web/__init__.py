@@ -36,3 +36,13 @@ class IdConverter(BaseConverter):
 
     def to_url(self, value) -> str:
         return str(int(value))
+
+
+class IndexConverter(IdConverter):
+    """`<index:step>`: a position in a list (a step, a question), counted from 0, on the same strict terms."""
+
+    def to_python(self, value: str) -> int:
+        try:
+            return parse_count(value, what="position", low=0, high=MAX_ID)
+        except NotANumber:
+            raise ValidationError() from None

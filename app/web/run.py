@@ -312,7 +312,7 @@ def present(public_id: str):
     return render_template("run/present.html", **screen(_own_session(public_id), now()))
 
 
-@bp.get("/sessions/<public_id>/responses/<int:step>/<int:question>")
+@bp.get("/sessions/<public_id>/responses/<index:step>/<index:question>")
 @login_required
 def responses_page(public_id: str, step: int, question: int):
     """One question's list with a larger page ("Show older responses"): the list for htmx, else the console."""
