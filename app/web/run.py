@@ -63,7 +63,7 @@ DONE = {
     "responses-approved": "Approved: the waiting responses are on the screen.",
     "response-redacted": "Redacted. The words are gone from the response and from the record.",
     "review-on": "Review before showing is on: attendees' responses wait here until you approve them.",
-    "review-off": "Review before showing is off: attendees' responses go straight to the screen.",
+    "review-off": "Review before showing is off: attendees' responses go straight to the screen, except any that may identify someone.",
     "action-added": "Action added.",
     "action-removed": "Action removed.",
     "attendee-added": "Added to the register.",
