@@ -85,3 +85,16 @@ def long_date(iso: str) -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+def wait_in_minutes(seconds: int) -> str:
+    """How long a person must wait, rounded up to whole minutes ("1 minute", "9 minutes"): for 10-minute limits."""
+    minutes = max(1, -(-seconds // 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def wait_text(seconds: int) -> str:
+    """How long a person must wait, in seconds under a minute and a half ("42 seconds"), else whole minutes."""
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return wait_in_minutes(seconds)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from .. import ratelimit
+from ..formatting import wait_text
 from . import join
 from .models import RESPONSE_LIMIT, SHORT_TEXT_LIMIT, Attendee, BriefingSession, Response
 from .privacy import Finding, find_personal_data
@@ -110,18 +111,11 @@ def _attendee_limit(kind: str, public_id: str, token: str, secret: bytes, rule) 
     return ratelimit.Limit(_flood_key(kind, public_id, token, secret), most, window)
 
 
-def _wait_words(seconds: int) -> str:
-    if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
-    minutes = -(-seconds // 60)
-    return f"{minutes} minutes"
-
-
 def _check(dbs: DbSession, limits: list[ratelimit.Limit], now: datetime, message: str) -> None:
     wait = ratelimit.retry_after(dbs, limits, now)
     if wait:
         dbs.rollback()
-        raise TooFast(message.format(wait=_wait_words(wait)), wait)
+        raise TooFast(message.format(wait=wait_text(wait)), wait)
 
 
 def _check_session_responses(dbs: DbSession, session_id: int, now: datetime) -> None:
@@ -144,7 +138,7 @@ def _check_session_responses(dbs: DbSession, session_id: int, now: datetime) -> 
         wait = max(1, math.ceil((recent[1] + timedelta(minutes=1) - now).total_seconds()))
         dbs.rollback()
         raise TooFast(
-            f"This session is taking a great many responses at once. Wait {_wait_words(wait)}, then send yours "
+            f"This session is taking a great many responses at once. Wait {wait_text(wait)}, then send yours "
             "again: what you typed is kept.",
             wait,
         )

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -50,6 +49,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import ratelimit
 from ..extensions import db
+from ..formatting import wait_in_minutes
 from ..ratelimit import Limit
 from ..sessions.models import Facilitator
 
@@ -193,11 +193,6 @@ def known_device_cookie(device: KnownDevice | None, name: str, secret: str) -> s
     return _known_device_serializer(secret).dumps({"id": device_id, "names": names[-KNOWN_DEVICE_NAMES:]})
 
 
-def _minutes(seconds: int) -> str:
-    count = max(1, math.ceil(seconds / 60))
-    return "1 minute" if count == 1 else f"{count} minutes"
-
-
 def _find_facilitator(name: str) -> Facilitator | None:
     if not name or len(name) > NAME_LIMIT:
         return None
@@ -230,7 +225,7 @@ def login():
         wait, message = max(waits)
         if wait:
             # The password is not even checked: while blocked, a guess learns nothing and costs no scrypt.
-            return _login_page(name, message.format(wait=_minutes(wait)), next_path, 429, wait)
+            return _login_page(name, message.format(wait=wait_in_minutes(wait)), next_path, 429, wait)
         # Only how a wrong password is answered: a right one signs in whatever else came from this address.
         network_wait = ratelimit.retry_after(db.session, [limits.network], now)
         facilitator = _find_facilitator(name) if len(password) <= PASSWORD_LIMIT else None
@@ -254,7 +249,7 @@ def login():
             _spend_a_password_check(password[:PASSWORD_LIMIT])
         ratelimit.record_failure(db.session, limits.every, now)
         if network_wait:
-            message = LOGIN_FAILED + BUSY_NETWORK.format(wait=_minutes(network_wait))
+            message = LOGIN_FAILED + BUSY_NETWORK.format(wait=wait_in_minutes(network_wait))
             return _login_page(name, message, next_path, 429, network_wait)
         error = LOGIN_FAILED
     return render_template("auth/login.html", name=name, error=error, next_path=next_path)

@@ -18,7 +18,6 @@ keeps guessing out of reach is then the size of the code space against the rate 
 
 from __future__ import annotations
 
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +27,7 @@ from flask_wtf.csrf import CSRFError
 
 from .. import ratelimit
 from ..extensions import db
+from ..formatting import wait_in_minutes
 from ..numbers import count_or_none, parse_count
 from ..sessions import join as join_codes
 from ..sessions import participation
@@ -88,11 +88,6 @@ def _join_limits(code_typed: str) -> JoinLimits:
         code=ratelimit.Limit(f"join:code:{code}", 30, WINDOW),
         network=ratelimit.Limit(f"join:network:{address}", 100, WINDOW),
     )
-
-
-def _wait_text(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _tokens() -> dict:
@@ -159,7 +154,7 @@ def join():
     if wait:
         # Not checked at all: past its own limit a device learns nothing from another guess.
         error = (
-            f"Too many wrong codes. Wait {_wait_text(wait)}, then try again. "
+            f"Too many wrong codes. Wait {wait_in_minutes(wait)}, then try again. "
             f"The code is on the facilitator's screen: {join_codes.LENGTH} letters and numbers."
         )
         page = render_template("take_part/join.html", form=form, error=error)
@@ -184,7 +179,7 @@ def join():
         if network_wait:
             message = (
                 f"{error} Many wrong codes have come from this network (a shared office or phone network) in the "
-                f"last few minutes, so wrong codes from it are refused for {_wait_text(network_wait)}. "
+                f"last few minutes, so wrong codes from it are refused for {wait_in_minutes(network_wait)}. "
                 "The right code still works."
             )
             page = render_template("take_part/join.html", form=form, error=message, code_error=True)
