@@ -136,3 +136,33 @@ def test_layouts_that_need_more_than_one_file_have_it(entries):
             assert entry["thematic"], entry["file"]
         if "no_headings" in entry["layouts"]:
             assert any("starts" in section for section in entry["sections"]), entry["file"]
+
+
+def _texts_of(path: Path) -> list[str]:
+    """The text a reader gets from a generated file, line by line, for comparing two builds."""
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return [line for page in PdfReader(path).pages for line in (page.extract_text() or "").splitlines()]
+    if path.suffix == ".docx":
+        import docx
+
+        return [(p.style.name, p.text, any(run.bold for run in p.runs)) for p in docx.Document(path).paragraphs]
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_the_committed_generated_files_are_what_build_py_makes_from_their_sources(tmp_path):
+    # Editing a generated file by hand (or a source without rebuilding) would make the corpus say one thing and
+    # the file another. HTML is compared byte for byte; PDF and Word files by the text and styles they hold
+    # (their containers carry creation times).
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_build", CORPUS / "build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    rebuilt = build.build(out=tmp_path)
+    assert {path.name for path in rebuilt} == {
+        path.name for path in CORPUS.iterdir() if path.suffix in (".html", ".pdf", ".docx")
+    }
+    for path in rebuilt:
+        assert _texts_of(path) == _texts_of(CORPUS / path.name), path.name
