@@ -108,6 +108,7 @@ class Token:
     number: int | None = None
     ordered: bool = False
     line: int | None = None  # the source line it came from
+    title: bool = False  # the briefing's title line
 
 
 def heading_kind(text: str) -> tuple[str, str] | None:
@@ -258,10 +259,14 @@ def _styled_heading(line: SourceLine) -> Token:
     text, number = line.text, None
     if match := NUMBERED.match(text):
         number, text = int(match.group(1)), match.group(2)
-    how = HOW_TITLE_STYLE if line.style == "title" else line.how
+    if line.style == "title":
+        # The title line (a document's Title style, a web page's h1, or the line chosen among the page's own).
+        found = heading_kind(text)
+        token = Token("heading", text, line.text, kind=found[0] if found else "other", how=line.how or HOW_TITLE_STYLE)
+        token.title = True
+        return token
+    how = line.how
     found = heading_kind(text)
-    if found and line.style == "title":
-        return Token("heading", text, line.text, kind=found[0], how=how, number=number)
     if found:
         return Token("heading", text, line.text, kind=found[0], how=f"{how}, {found[1]}", number=number)
     return Token("heading", text, line.text, kind="other", how=how, number=number)

@@ -13,7 +13,7 @@ from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
 from .pdf_reader import pdf_lines, pdf_text
-from .report import HOW_PREAMBLE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
+from .report import HOW_FIRST_LINE, HOW_HTML, HOW_PREAMBLE, HOW_TITLE_LINE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
 from .furniture import iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
@@ -192,6 +192,10 @@ def _import_lines(
     report = ImportReport(source_lines=list(source_lines), set_aside=list(set_aside or []))
     cleaned = set_aside_furniture(lines, title_given=title is not None)
     lines = cleaned.lines
+    if cleaned.title_index is not None and lines[cleaned.title_index].style is None:
+        title_line = lines[cleaned.title_index]
+        after_furniture = any(entry.line < (title_line.source_line or 0) for entry in cleaned.set_aside)
+        title_line.style, title_line.how = "title", HOW_TITLE_LINE if after_furniture else HOW_FIRST_LINE
     report.set_aside.extend(cleaned.set_aside)
     report.set_aside.sort(key=lambda entry: entry.line)
     tokens = classify(lines)
@@ -306,7 +310,11 @@ def _fill_in_title(briefing: Briefing, report: ImportReport, title_token, title:
             field="title",
         )
     elif title is None:
-        where = "the document's Title style" if title_token.how == HOW_TITLE_STYLE else "the first line"
+        where = {
+            HOW_TITLE_STYLE: "the document's Title style",
+            HOW_HTML: "the page's main heading",
+            HOW_TITLE_LINE: "the first line after the page's furniture",
+        }.get(title_token.how, "the first line")
         report.check(f"The title '{briefing.title}' was taken from {where}.", field="title")
     if title_line.publisher:
         report.check(f"The publisher '{title_line.publisher}' was guessed from the first line.", field="publisher")

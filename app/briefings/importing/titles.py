@@ -88,7 +88,7 @@ def take_title(tokens: list[Token], title_given: bool) -> Token | None:
         return None  # with a title given, a lone line is the briefing's text, not a title line
     first = tokens[0]
     following = tokens[1] if len(tokens) > 1 else None
-    if first.how == HOW_TITLE_STYLE:
+    if first.title or first.how == HOW_TITLE_STYLE:
         return tokens.pop(0)
     if first.role not in ("heading", "paragraph") or first.number is not None:
         return None
