@@ -142,7 +142,7 @@ def question_shaped(text: str) -> bool:
 BARE_NUMBER = re.compile(r"^0?(\d{1,2})\.?$")
 
 
-def _segment_numbers(lines: list[SourceLine]) -> frozenset[int]:
+def segment_numbers(lines: list[SourceLine]) -> frozenset[int]:
     """Lines that are a bare number ("1", "2", ... "7") mark the segments of a briefing when they count 1 to n
     (n at least 4) once each, in any order (a tiled page reads out of order); otherwise they are text."""
     numbers = [int(match.group(1)) for line in lines if line.style is None and (match := BARE_NUMBER.match(line.text))]
@@ -161,7 +161,7 @@ def classify(lines: list[SourceLine]) -> list[Token]:
     """One token per line. Headings come from the document's own structure (styles, Markdown, outline), the
     phrase table, or their shape: a short line (or a short question) standing alone between paragraphs."""
     tokens: list[Token] = []
-    segments = _segment_numbers(lines)
+    segments = segment_numbers(lines)
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index > 0 else None
         following = lines[index + 1] if index + 1 < len(lines) else None

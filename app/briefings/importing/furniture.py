@@ -17,7 +17,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, title_shaped
+from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, segment_numbers, title_shaped
 from .phrases import kind_of_heading
 from .report import SetAside
 from .titles import BRIEFING_MENTION as BRIEFING_WORDS
@@ -241,7 +241,10 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
         if index in aside:
             continue
         if _is_heading_line(line) and line.style != "title":
-            break
+            # A section heading ends the search; a document's first heading that names no section may be the
+            # title ("Briefing for individuals and their families" styled as Heading 1).
+            if candidates or line.style != "heading" or kind_of_heading(line.text) is not None:
+                break
         before = aside.get(index - 1, "")
         strength = _strength(line, before, aside.get(index + 1, ""))
         if strength:
@@ -254,6 +257,10 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
                 break  # the briefing's text has begun under its title
         if len(candidates) >= 8:
             break
+    if not candidates or all(strength < 2 for _, strength, _ in candidates):
+        tiled = _tiled_title(lines, aside)
+        if tiled is not None:
+            return tiled
     if not candidates:
         return None
     first_index, first_strength, text_first = candidates[0]
@@ -270,6 +277,17 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     if text_first:
         return None  # the text starts with its own words (a sentence), not a title
     return first_index
+
+
+def _tiled_title(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
+    """On a tiled page (segments marked by bare numbers) the title is one tile among the others, wherever the
+    PDF's reading order put it: the line naming a briefing."""
+    if not segment_numbers(lines):
+        return None
+    for index, line in enumerate(lines[:80]):
+        if index not in aside and BRIEFING_WORDS.search(line.text) and title_shaped(plain_line(line.text)):
+            return index
+    return None
 
 
 def _next_item(lines: list[SourceLine], aside: dict[int, str], start: int) -> list[int]:

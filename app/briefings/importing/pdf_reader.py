@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import re
 import threading
 
-from .blocks import BULLET, LONGEST_TABLE_HEADING, NUMBERED, URL, SourceLine, is_labelled_note, normalise, table_kind
+from .blocks import BARE_NUMBER, BULLET, LONGEST_TABLE_HEADING, NUMBERED, URL, SourceLine, is_labelled_note, normalise, table_kind
 from .limits import DEFAULT_LIMITS, ImportLimits, check_characters
 from .phrases import heading_key
 from .report import HOW_OUTLINE, ImportFailed
@@ -254,3 +255,28 @@ def _joint(
     if line[0].islower():
         return " "
     return " " if ran_to_full_width and not previous_line.endswith(tuple(".!?:;")) else None
+
+
+_GLUED_NUMBER = re.compile(r"^(.*\S)\s+(\d{1,2})$")
+
+
+def with_segment_numbers_apart(lines: list[SourceLine]) -> list[SourceLine]:
+    """On a tiled page a tile's number can be read onto the end of the text before it ("... if th 2"): when the
+    bare numbers on their own lines count 1 to n but for some, and lines end in exactly those, split them off."""
+    alone = {int(match.group(1)) for line in lines if (match := BARE_NUMBER.match(line.text))}
+    if len(alone) < 3:
+        return lines
+    top = max(alone)
+    missing = set(range(1, top + 2)) - alone
+    if not missing or len(missing) > 2:
+        return lines
+    out: list[SourceLine] = []
+    for line in lines:
+        match = _GLUED_NUMBER.match(line.text) if line.style is None else None
+        if match and int(match.group(2)) in missing and not match.group(1).endswith((":", "-", "–")):
+            missing.discard(int(match.group(2)))
+            out.append(SourceLine(text=match.group(1)))
+            out.append(SourceLine(text=match.group(2)))
+        else:
+            out.append(line)
+    return out if len(alone | (set(range(1, top + 2)) - missing)) >= 4 else lines

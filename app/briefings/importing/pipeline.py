@@ -12,7 +12,7 @@ from .blocks import SourceLine, classify, normalise
 from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
-from .pdf_reader import pdf_lines, pdf_text
+from .pdf_reader import pdf_lines, pdf_text, with_segment_numbers_apart
 from .report import HOW_FIRST_LINE, HOW_HTML, HOW_PREAMBLE, HOW_TITLE_LINE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
 from .furniture import iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
@@ -114,7 +114,7 @@ def _import_data(
         lines = docx_lines(data, name, limits)
         return _import_lines(lines, source_lines=[line.text for line in lines], **common)
     pages, outline = pdf_text(data, name, limits)
-    lines = pdf_lines(pages, outline, limits)
+    lines = with_segment_numbers_apart(pdf_lines(pages, outline, limits))
     result = _import_lines(lines, source_lines=[line.text for line in lines], **common)
     result.report.check(
         "The text was extracted from a PDF: check that lines were joined into the right paragraphs, and remove "
@@ -192,7 +192,7 @@ def _import_lines(
     report = ImportReport(source_lines=list(source_lines), set_aside=list(set_aside or []))
     cleaned = set_aside_furniture(lines, title_given=title is not None)
     lines = cleaned.lines
-    if cleaned.title_index is not None and lines[cleaned.title_index].style is None:
+    if cleaned.title_index is not None and lines[cleaned.title_index].style in (None, "heading"):
         title_line = lines[cleaned.title_index]
         after_furniture = any(entry.line < (title_line.source_line or 0) for entry in cleaned.set_aside)
         title_line.style, title_line.how = "title", HOW_TITLE_LINE if after_furniture else HOW_FIRST_LINE

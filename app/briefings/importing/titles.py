@@ -15,7 +15,7 @@ from .report import HOW_TITLE_STYLE
 _BRIEFING_WORDS = re.compile(r"\b(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*briefings?\b", re.IGNORECASE)
 # Words that make a line before the text the briefing's own title rather than the page's furniture.
 BRIEFING_MENTION = re.compile(
-    r"\b(?:(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*briefings?|briefing|learning (?:summary|brief|review)"
+    r"\b(?:(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*brief(?:ing)?s?|briefing|learning (?:summary|brief|review)"
     r"|learning from|lessons from|key messages)\b",
     re.IGNORECASE,
 )
