@@ -123,7 +123,10 @@ def heading_kind(text: str) -> tuple[str, str] | None:
 
 
 # A question to the reader ("What do you think happened next?") is for the team to discuss, not a heading.
-_TO_THE_READER = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
+_TO_THE_READER = re.compile(
+    r"\b(?:you think|would you|could you|have you|did you|will you|might you|you feel|you know|do you)\b(?! need)",
+    re.IGNORECASE,
+)
 
 
 def question_shaped(text: str) -> bool:

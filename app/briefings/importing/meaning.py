@@ -109,3 +109,19 @@ def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | No
         return None
     kind = max(counts, key=lambda name: (counts[name], -list(_data()["content"]).index(name)))
     return kind, first_cue[kind]
+
+
+def opening_kind(texts: list[str]) -> tuple[str, str] | None:
+    """For the text before a briefing's first heading: ("background", cue) when it tells the story or defines
+    the subject ("Cuckooing happens when ...", "Clare is 43 years-old"), ("about", cue) when it is a note on the
+    briefing or the page ("This briefing summarises ..."); None when neither shows."""
+    joined = "\n".join(texts)
+    counts: dict[str, list[str]] = {"about": [], "background": []}
+    for kind, pattern in _content_cues():
+        if kind in counts:
+            counts[kind].extend(match.group(0).strip().casefold() for match in pattern.finditer(joined))
+    if len(counts["background"]) > len(counts["about"]):
+        return "background", counts["background"][0]
+    if counts["about"]:
+        return "about", counts["about"][0]
+    return None

@@ -272,7 +272,7 @@ def _import_lines(
     report.sections = [(s.kind, s.heading, hows.get(id(s), "")) for s in sections]
     report.unclassified_headings = [s.heading for s in sections if s.kind == "other" and s.heading]
     for index, section in enumerate(sections):
-        if hows.get(id(section)) == HOW_PREAMBLE:
+        if hows.get(id(section)) == HOW_PREAMBLE and section.kind == "about":
             report.check(
                 "The text before the first heading became an 'about' section without a heading: check it is a "
                 "note on the briefing, not part of its story.",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..markup import links_in
 from ..model import Block, Item, Section
 from .blocks import Token
-from .meaning import kind_by_content
+from .meaning import kind_by_content, opening_kind
 from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
@@ -208,6 +208,11 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
     decided: list[tuple[Section, str]] = []
     for section in built.sections:
         how = built.hows.get(id(section), "")
+        if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
+            if found[0] != section.kind:
+                section.kind = found[0]
+                how = f"{how}, content cue \"{found[1]}\""
+                decided.append((section, found[1]))
         headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
         if not headingless or section.kind != "other":
             sections.append(section)
