@@ -165,6 +165,9 @@ def classify(lines: list[SourceLine]) -> list[Token]:
     phrase table, or their shape: a short line (or a short question) standing alone between paragraphs."""
     tokens: list[Token] = []
     segments = segment_numbers(lines)
+    # Text copied from a web page often has no blank lines at all: there a line under a list item is a note on it
+    # only when it starts with a label ("Learning for practice: ..."), not whenever no blank line comes between.
+    dense = len(lines) > 3 and not any(line.blank_before for line in lines[1:])
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index > 0 else None
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -183,7 +186,12 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(_numbered(line, int(match.group(1)), match.group(2), last, following))
         elif (found := _table_heading(text)) is not None:
             tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
-        elif last is not None and last.role in ("item", "note") and not line.blank_before:
+        elif (
+            last is not None
+            and last.role in ("item", "note")
+            and not line.blank_before
+            and (not dense or is_labelled_note(text))
+        ):
             tokens.append(Token("note", text, text))
         elif _stands_alone_as_heading(line, previous, following):
             found = heading_kind(text)

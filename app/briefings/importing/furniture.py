@@ -21,7 +21,7 @@ from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, segment_
 from .phrases import kind_of_heading
 from .report import SetAside
 from .titles import BRIEFING_MENTION as BRIEFING_WORDS
-from .titles import REVIEW_TYPES, is_organisation, review_type_of
+from .titles import REVIEW_TYPES, is_masthead, is_organisation, review_type_of
 
 REVIEW_PATTERNS = tuple(REVIEW_TYPES.values()) + (r"\bSARs?\b", r"\breviews?\b", r"\blearning\b")
 
@@ -38,6 +38,12 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         re.IGNORECASE,
     )),
 ]
+# The links every page of a site carries (header and footer), run together when a page is copied as text.
+_SITE_LINKS = re.compile(
+    r"accessibility statement|a-z(?: directory)?|contact us|privacy(?: notice| policy)?|cookies?(?: policy| settings)?"
+    r"|site ?map|terms(?: and conditions| of use)?|sign in|log ?in|my account|jobs and careers|newsletter sign-?up",
+    re.IGNORECASE,
+)
 _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _COOKIE_CHOICE = re.compile(r"\b(?:accept|reject|allow|we use|settings|preferences|consent)\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(
@@ -120,6 +126,8 @@ def furniture_reason(text: str) -> str:
     for reason, pattern in _WHOLE_LINE_FURNITURE:
         if len(stripped) <= 100 and pattern.match(stripped.strip(" .:")):
             return reason
+    if len(words) <= 12 and not _SITE_LINKS.sub("", plain).strip(" |·•-–,"):
+        return "navigation"
     if _COOKIE.search(plain) and _COOKIE_CHOICE.search(plain) and len(words) <= 45:
         return "cookie banner"
     if len(words) <= 16 and (label := _DATE_LABEL.match(plain)):
@@ -164,7 +172,7 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
     if title_index:
         for index in range(title_index):
             if index not in aside:
-                aside[index] = "masthead" if is_organisation(lines[index].text) else "page furniture"
+                aside[index] = "masthead" if is_masthead(lines[index].text) else "page furniture"
                 if aside[index] == "masthead" and not cleaned.publisher and title_shaped(lines[index].text):
                     cleaned.publisher = plain_line(lines[index].text)
     start = title_index or 0
@@ -213,7 +221,7 @@ def _strength(line: SourceLine, before_reason: str, after_reason: str) -> int:
         return 3
     if not title_shaped(text) or BULLET.match(text) or (NUMBERED.match(text) and line.style is None):
         return 0
-    if is_organisation(text) and not BRIEFING_WORDS.search(text) and not review_type_of(text):
+    if is_masthead(text) and not BRIEFING_WORDS.search(text) and not review_type_of(text):
         return 0  # a masthead: the publisher, not the briefing
     if _generic(text):
         return 1
@@ -270,13 +278,21 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
         if best[1] >= 2:
             return best[0]
     strong = [candidate for candidate in candidates if candidate[1] >= 2]
-    if strong and (before_text or strong[0][0] <= 3):
+    page_heading = before_text and _generic(plain_line(lines[first_index].text))
+    # A headline has its story under it (a paragraph), not another short line (a list of links).
+    strong = [candidate for candidate in strong if _paragraph_follows(lines, aside, candidate[0])]
+    if strong and (page_heading or strong[0][0] <= 3):
         # A listing page (its own heading, an introduction, then the briefing's headline), or a site's banner
         # sentence above the headline.
         return strong[0][0]
     if text_first:
         return None  # the text starts with its own words (a sentence), not a title
     return first_index
+
+
+def _paragraph_follows(lines: list[SourceLine], aside: dict[int, str], index: int) -> bool:
+    following = next((i for i in range(index + 1, len(lines)) if i not in aside), None)
+    return following is not None and len(lines[following].text.split()) > 12
 
 
 def _tiled_title(lines: list[SourceLine], aside: dict[int, str]) -> int | None:

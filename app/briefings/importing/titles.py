@@ -67,6 +67,19 @@ def _split_at_briefing_words(line: str) -> _TitleLine:
     return _TitleLine(line, line)
 
 
+# Nouns that end an organisation's name: a masthead names one ("Norfolk Safeguarding Adults Board").
+_ORGANISATION_NOUNS = {
+    "partnership", "partnerships", "partners", "board", "council", "trust", "nhs", "police", "borough", "county",
+    "committee", "authority", "lscp", "lscb", "scp", "sab", "lsab", "government", "association", "panel",
+}
+
+
+def is_masthead(text: str) -> bool:
+    """Whether a short line is an organisation's name (the publisher's masthead), not a briefing's title."""
+    words = [word.casefold().strip(".,'’()") for word in text.split()]
+    return 0 < len(words) <= 8 and bool(set(words) & _ORGANISATION_NOUNS)
+
+
 def is_organisation(text: str) -> bool:
     """Whether words name an organisation ("Anytown Safeguarding Children Partnership"), not a topic."""
     return bool({word.casefold().strip(".,'’()") for word in text.split()} & _ORGANISATION_WORDS)
