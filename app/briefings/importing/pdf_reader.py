@@ -187,7 +187,7 @@ def pdf_lines(pages: list[str], outline: list[str], limits: ImportLimits = DEFAU
     length = 0  # of the last logical line
     previous_line = ""  # the last printed line, as opposed to the joined-up logical line
     for page in pages:
-        physical = [line for line in map(normalise, page.splitlines()) if line]
+        physical = _outline_entries_joined([line for line in map(normalise, page.splitlines()) if line], outline_keys)
         full_width = _full_width(physical)
         for line in physical:
             # The last logical line as text, only while it could still be a heading (or a lone bullet glyph).
@@ -213,6 +213,25 @@ def pdf_lines(pages: list[str], outline: list[str], limits: ImportLimits = DEFAU
         if _is_list_line(previous.text) and line.style is None and is_labelled_note(line.text):
             previous.blank_after = line.blank_before = False
     return lines
+
+
+def _outline_entries_joined(physical: list[str], outline_keys: frozenset[str]) -> list[str]:
+    """A heading printed over two to four lines (a large title) as one line, when the outline names it whole."""
+    if not outline_keys:
+        return physical
+    joined: list[str] = []
+    index = 0
+    while index < len(physical):
+        for count in (4, 3, 2):
+            candidate = " ".join(physical[index : index + count])
+            if index + count <= len(physical) and _outline_key(candidate) in outline_keys:
+                joined.append(candidate)
+                index += count
+                break
+        else:
+            joined.append(physical[index])
+            index += 1
+    return joined
 
 
 def _outline_key(text: str) -> str | None:

@@ -253,6 +253,10 @@ def _import_lines(
 
     place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
     prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
+    if not place and title is None and briefing.source and len(name.split("-")) <= 2:
+        # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
+        # Cuckooing") says more. The library makes the id unique in the end (library_store.unique_id).
+        prefixed = slugify(briefing.source) or name
     briefing.id = briefing_id or slugify(prefixed) or "briefing"
     if briefing_id is None and briefing.id == "briefing":
         report.check("No id could be made from the title; it is 'briefing': pass one with --id.", field="id")
