@@ -169,7 +169,10 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
                 cleaned.date = iso_date(line.text)
 
     title_index = None if title_given else _title_index(lines, aside)
-    if title_index:
+    tiled = title_index is not None and title_index < 0
+    if tiled:
+        title_index = -1 - title_index
+    if title_index and not tiled:
         for index in range(title_index):
             if index not in aside:
                 aside[index] = "masthead" if is_masthead(lines[index].text) else "page furniture"
@@ -188,6 +191,10 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
             if index == title_index:
                 cleaned.title_index = len(cleaned.lines)
             cleaned.lines.append(line)
+    if tiled and cleaned.title_index:
+        # The title tile goes first; the tiles keep their order (their numbers put them in order later).
+        cleaned.lines.insert(0, cleaned.lines.pop(cleaned.title_index))
+        cleaned.title_index = 0
     if cleaned.lines and len(cleaned.lines) < 2 and aside:
         # Everything but one line looked like furniture: a person is better served by the whole text.
         return Cleaned(lines=list(lines))
@@ -268,7 +275,7 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     if not candidates or all(strength < 2 for _, strength, _ in candidates):
         tiled = _tiled_title(lines, aside)
         if tiled is not None:
-            return tiled
+            return -1 - tiled  # negative: a tile among the others, with nothing before it to set aside
     if not candidates:
         return None
     first_index, first_strength, text_first = candidates[0]
