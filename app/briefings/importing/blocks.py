@@ -245,7 +245,9 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
         return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
             heading_kind(text) is not None or len(following.text.split()) > 8
         )
-    if not _ends_a_sentence(previous):
+    if not _ends_a_sentence(previous) and not (
+        previous is not None and heading_shaped(previous.text) and heading_kind(text) is not None
+    ):
         return False
     if heading_shaped(text):
         return not _could_be_heading(following) and (

@@ -56,7 +56,8 @@ _DOWNLOAD = re.compile(r"^\W*(?:download|view|open|read)\b.{0,80}\b(?:pdf|docx?|
 # A site's call to the reader above or around every page ("Are you worried about an adult? Please call ...").
 _BANNER = re.compile(
     r"^(?:(?:if you are|are you|if you're) (?:worried|concerned)\b|welcome to (?:our|the)\b|report a concern$"
-    r"|(?:in an )?emergency,? (?:always )?(?:call|dial)\b)",
+    r"|(?:in an )?emergency,? (?:always )?(?:call|dial)\b"
+    r"|join (?:us|thousands|our)\b|become a member\b|sign up (?:to|for)\b|subscribe to\b|follow us\b)",
     re.IGNORECASE,
 )
 _IMAGE_TEXT = re.compile(r"^(?:image|photo|picture|logo|icon|graphic)\s*(?::|of\b)|\blogo$", re.IGNORECASE)

@@ -240,7 +240,7 @@ def _import_lines(
         text for section in built.sections for text in section.texts()
     ])
     briefing.review_type = review_type_of(all_text)
-    thematic = is_thematic(all_text, briefing.review_type)
+    thematic = is_thematic(all_text, briefing.title)
     guesses = kinds_from_content(built, thematic=thematic)
     hows = built.hows
     starts = {index: built.lines.get(id(section)) for index, section in enumerate(built.sections)}
@@ -340,13 +340,15 @@ def _place_set_aside(report: ImportReport, sections: list, starts: dict[int, int
         entry.section = max(before, key=lambda index: starts[id(sections[index])]) if before else None
 
 
-# A briefing about a reviewed case names a review or a person the review was about; one about a subject
-# (definitions, types, signs) does neither, and must not be given learning or actions it does not state.
+# A briefing about a reviewed case names the person the review was about or what the review found; one about
+# a subject (definitions, types, signs, reviews in general) does neither, and must not be given learning or
+# actions it does not state.
 _CASE_WORDS = re.compile(
-    r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b|the review (?:found|identified|highlighted)"
-    r"|this review|the review into|review was commissioned|SAR|CSPR|LCSPR|SCR|DHR|died|death of)",
+    r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b"
+    r"|(?i:the review (?:found|identified|highlighted)|this review|the review into|review was commissioned"
+    r"|learning points|lessons learn))",
 )
 
 
-def is_thematic(text: str, review_type: str) -> bool:
-    return not review_type and not _CASE_WORDS.search(text)
+def is_thematic(text: str, title: str) -> bool:
+    return not review_type_of(title) and not _CASE_WORDS.search(text)

@@ -213,6 +213,10 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
                 section.kind = found[0]
                 how = f"{how}, content cue \"{found[1]}\""
                 decided.append((section, found[1]))
+        if section.heading and section.kind == "other" and (found := kind_by_content(section.texts()[1:], thematic=thematic)):
+            section.kind = found[0]
+            how = f"{how}, content cue \"{found[1]}\""
+            decided.append((section, found[1]))
         headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
         if not headingless or section.kind != "other":
             sections.append(section)
