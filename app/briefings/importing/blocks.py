@@ -242,6 +242,8 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
     if line.blank_before and line.blank_after:
         if heading_shaped(text) and not _could_be_heading(following):
             return True
+        if heading_shaped(text) and (found := heading_kind(text)) is not None and found[0] == "resources":
+            return heading_kind(following.text) is None  # "Key guidance and legislation" over a list of links
         return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
             heading_kind(text) is not None or len(following.text.split()) > 8
         )
@@ -250,7 +252,8 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
     ):
         return False
     if heading_shaped(text):
-        return not _could_be_heading(following) and (
+        named = heading_kind(text) is not None
+        return (not _could_be_heading(following) or (named and heading_kind(following.text) is None)) and (
             heading_kind(text) is not None or len(following.text.split()) > 6 or bool(BULLET.match(following.text))
             or following.style in ("bullet", "numbered")
         )

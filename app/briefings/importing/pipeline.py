@@ -18,7 +18,7 @@ from .furniture import iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
 from .themes import suggest_themes
-from .titles import place_of, review_type_of, slugify, split_title_line, take_title
+from .titles import BRIEFING_MENTION, place_of, review_type_of, slugify, split_title_line, take_title
 
 
 
@@ -253,7 +253,7 @@ def _import_lines(
 
     place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
     prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
-    if not place and title is None and briefing.source and len(name.split("-")) <= 2:
+    if not place and title is None and BRIEFING_MENTION.search(briefing.source) and len(name.split("-")) <= 2:
         # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
         # Cuckooing") says more. The library makes the id unique in the end (library_store.unique_id).
         prefixed = slugify(briefing.source) or name

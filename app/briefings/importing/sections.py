@@ -232,8 +232,9 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
         ):
             previous.blocks.extend(section.blocks)  # the same subject goes on
             continue
-        if found is None and how == HOW_NO_HEADINGS and not sections and not thematic:
-            found = ("background", "the opening paragraph")  # a news item opens with who and what happened
+        if found is None and how == HOW_NO_HEADINGS and not sections:
+            # A news item about a case opens with who and what happened; a page on a subject with a note on it.
+            found = ("about", "the opening paragraph") if thematic else ("background", "the opening paragraph")
         if found is not None:
             section.kind = found[0]
             how = f"{how}, content cue \"{found[1]}\""
