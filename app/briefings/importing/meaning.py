@@ -94,6 +94,13 @@ def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | No
     if questions and questions * 2 > len(lines):
         return "reflection", "questions"
     excluded = case_only_kinds() if thematic else frozenset()
+    if thematic:
+        # A page on a subject gets learning or actions only from text that opens by saying so ("Findings
+        # include ...", "Recommendations: ..."), never from a word in passing.
+        opening = " ".join(lines[0].split()[:3])
+        for kind, pattern in _content_cues():
+            if kind in excluded and (match := pattern.search(opening)) and match.start() == 0:
+                return kind, match.group(0).strip().casefold()
     counts: dict[str, int] = {}
     first_cue: dict[str, str] = {}
     joined = "\n".join(lines)
