@@ -127,7 +127,7 @@ def furniture_reason(text: str) -> str:
     for reason, pattern in _WHOLE_LINE_FURNITURE:
         if len(stripped) <= 100 and pattern.match(stripped.strip(" .:")):
             return reason
-    if len(words) <= 12 and not _SITE_LINKS.sub("", plain).strip(" |·•-–,"):
+    if len(words) <= 12 and _SITE_LINKS.search(plain) and not _SITE_LINKS.sub("", plain).strip(" |·•-–,"):
         return "navigation"
     if _COOKIE.search(plain) and _COOKIE_CHOICE.search(plain) and len(words) <= 45:
         return "cookie banner"
@@ -196,7 +196,7 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
         # The title tile goes first; the tiles keep their order (their numbers put them in order later).
         cleaned.lines.insert(0, cleaned.lines.pop(cleaned.title_index))
         cleaned.title_index = 0
-    if cleaned.lines and len(cleaned.lines) < 2 and aside:
+    if len(cleaned.lines) < 2 and aside:
         # Everything but one line looked like furniture: a person is better served by the whole text.
         return Cleaned(lines=list(lines))
     return cleaned
@@ -263,6 +263,8 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
                 break
         before = aside.get(index - 1, "")
         strength = _strength(line, before, aside.get(index + 1, ""))
+        if strength and line.style == "heading" and not candidates and not text_seen:
+            strength = max(strength, 2)  # a document's first heading, above everything else, names it
         if strength:
             candidates.append((index, strength, text_seen))
             if strength == 3:

@@ -212,6 +212,8 @@ def _import_lines(
             f"{named} does not start with a title (its first line, '{shown}', is not title-shaped: it reads as a "
             "sentence, an item or a section heading): give the briefing's title, e.g. --title \"Child A\"."
         )
+    if not tokens and title_token is None:
+        raise ImportFailed(f"{named} has no briefing text: check it is the whole briefing.")
     if not tokens:
         raise ImportFailed(
             f"{named} has a title ('{title_token.text}') but no briefing text under it: check it is the whole "
