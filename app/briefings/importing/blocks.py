@@ -109,6 +109,7 @@ class Token:
     ordered: bool = False
     line: int | None = None  # the source line it came from
     title: bool = False  # the briefing's title line
+    label: tuple[str, str, str] | None = None  # a paragraph opening "Recommendations include: ...": (label, kind, how)
 
 
 def heading_kind(text: str) -> tuple[str, str] | None:
@@ -198,9 +199,21 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             kind, how = found if found else ("other", HOW_UNRECOGNISED)
             tokens.append(Token("heading", text, text, kind=kind, how=how))
         else:
-            tokens.append(Token("paragraph", text, text))
+            tokens.append(Token("paragraph", text, text, label=_label_of(text)))
         tokens[-1].line = line.source_line
     return tokens
+
+
+_LABEL = re.compile(r"^(?P<label>[A-Z][^:.?!]{2,40}?)(?:\s+includes?)?:\s+\S")
+
+
+def _label_of(text: str) -> tuple[str, str, str] | None:
+    """The kind a paragraph's opening label names ("Learning themes include: ..." -> learning), if any."""
+    match = _LABEL.match(text)
+    if not match or len(match.group("label").split()) > 4:
+        return None
+    found = _table_heading(match.group("label"))  # the phrase table only: a label in passing must be explicit
+    return (match.group("label"), found[0], found[1]) if found else None
 
 
 def _table_heading(text: str) -> tuple[str, str] | None:

@@ -118,10 +118,18 @@ def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | No
     return kind, first_cue[kind]
 
 
+_DOCUMENT = re.compile(r"\b(?:report|briefing|leaflet|toolkit|guidance|guide|document|summary)\b", re.IGNORECASE)
+
+
 def opening_kind(texts: list[str]) -> tuple[str, str] | None:
     """For the text before a briefing's first heading: ("background", cue) when it tells the story or defines
     the subject ("Cuckooing happens when ...", "Clare is 43 years-old"), ("about", cue) when it is a note on the
     briefing or the page ("This briefing summarises ..."); None when neither shows."""
+    lines = [text for text in texts if text.strip()]
+    if lines and all(len(text.split()) <= 10 and not text.endswith(".") for text in lines):
+        documents = [match.group(0).casefold() for text in lines if (match := _DOCUMENT.search(text))]
+        if len(documents) == len(lines):
+            return "resources", documents[0]  # the names of documents to read: "Safeguarding Adult Review Report"
     joined = "\n".join(texts)
     counts: dict[str, list[str]] = {"about": [], "background": []}
     for kind, pattern in _content_cues():

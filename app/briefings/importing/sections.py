@@ -65,6 +65,16 @@ def build_sections(tokens: list[Token], report: ImportReport) -> Built:
             section = Section(kind=token.kind, heading=token.text, number=token.number)
             drafts.append(_Draft(section, token.how, heading_source=token.source, line=token.line))
             continue
+        if (
+            token.label is not None
+            and current is not None
+            and current.has_content
+            and token.label[1] not in (current.section.kind, "other")
+        ):
+            # "Recommendations include: ..." after the story: a new section, of the kind its label names.
+            label, kind, how = token.label
+            current = _Draft(Section(kind=kind, heading=""), f'label "{label}", {how}', line=token.line)
+            drafts.append(current)
         if current is None:
             current = _Draft(Section(kind="about", heading=""), HOW_PREAMBLE, line=token.line)
             drafts.append(current)
