@@ -30,7 +30,8 @@ class _Draft:
             return False
         if self.has_content and not self.gathering:
             return False
-        return token.kind in (self.section.kind, "other")
+        # "Background" then at once "What happened?": one section, the question its sub-heading.
+        return token.kind in (self.section.kind, "other") or token.text.rstrip().endswith("?")
 
 
 @dataclass
