@@ -70,8 +70,13 @@ def heading_shaped(text: str) -> bool:
     )
 
 
+# Abbreviations whose full stop does not end a sentence ("No. 55 Rapid Reviews").
+_ABBREVIATION = re.compile(r"\b(?:No|Nos|St|Dr|Mr|Mrs|Ms|Vol|Ref|Fig|Ch|Pt)\. ")
+
+
 def title_shaped(text: str) -> bool:
     """A line that can be a title: not a sentence, not too long, no link."""
+    text = _ABBREVIATION.sub("No ", text)
     words = text.split()
     ends_as_sentence = text.endswith(tuple("!?;:,")) or (text.endswith(".") and not text.endswith(".."))
     return (
