@@ -48,7 +48,8 @@ _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _COOKIE_CHOICE = re.compile(r"\b(?:accept|reject|allow|we use|settings|preferences|consent)\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(
     r"^(?:date(?: published)?|published(?: on)?|posted(?: on)?|first published|last (?:updated|reviewed|modified)"
-    r"|updated|reviewed|review date|author|written by|by|category|categories|tags?|topics?|reading time)\b\s*[:\-–]?\s*",
+    r"|updated|reviewed|review date|author|written by|by|category|categories|tags?|topics?|reading time)"
+    r"\b\s*[:\-–]?\s*",
     re.IGNORECASE,
 )
 _DOWNLOAD = re.compile(r"^\W*(?:download|view|open|read)\b.{0,80}\b(?:pdf|docx?|word|briefing|kb|mb)\b.{0,20}$",
@@ -79,7 +80,8 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_YEAR = re.compile(r"\b([a-z]{3,9})\s+(\d{4})\b", re.IGNORECASE)
 # A line that is only a date: numbers, month and day names, ordinals and separators.
 _DATE_PART = re.compile(
-    r"\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    r"\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
     + r"|of|[\s,./-]+",
     re.IGNORECASE,
 )

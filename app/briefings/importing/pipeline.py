@@ -13,7 +13,17 @@ from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
 from .pdf_reader import pdf_lines, pdf_text, with_segment_numbers_apart
-from .report import HOW_FIRST_LINE, HOW_HTML, HOW_PREAMBLE, HOW_TITLE_LINE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
+from .report import (
+    HOW_FIRST_LINE,
+    HOW_HTML,
+    HOW_PREAMBLE,
+    HOW_TITLE_LINE,
+    HOW_TITLE_STYLE,
+    ImportFailed,
+    ImportReport,
+    ImportResult,
+    SetAside,
+)
 from .furniture import iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
@@ -128,7 +138,9 @@ def _import_data(
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .doc (and .xls, .ppt)
 # A saved web page: a doctype or <html> first (after a byte order mark, blank space or comments).
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
 
 
 def _format_of(head: bytes, suffix: str, name: str) -> str:
