@@ -225,3 +225,23 @@ def test_two_briefings_from_one_publisher_or_with_one_title_get_different_ids():
         "bexley-cuckooing.txt", "central-bedfordshire-cuckooing.html", "trafford-cuckooing-tiles.pdf",
     )}
     assert len(ids) == 7
+
+
+def test_only_lines_that_are_furniture_as_a_whole_are_set_aside_never_the_briefings_own_sentences():
+    text = (
+        "Skip to content\n\nChild T\n\nPublished: 3 March 2024\n\nBackground\n\n"
+        "Home visits were not made.\n\nBy the time she was 4 the family had moved three times.\n\n"
+        "14 March 2021\n\nT was taken to hospital with a broken arm and the school was not told.\n\n"
+        "Sweets and cookies were used to groom the children, the review found.\n\n"
+        "Want to learn more?\n\nRead the full briefing on our website.\n\nDownload the briefing (PDF, 1MB)\n"
+    )
+    result = import_text(text)
+    assert reasons(result.report) == {
+        "Skip to content": "navigation",
+        "Published: 3 March 2024": "date line",
+        "Download the briefing (PDF, 1MB)": "download link",
+    }
+    assert result.briefing.title == "Child T" and result.briefing.date == "2024-03-03"
+    kept = result.briefing.texts()
+    for line in ("Home visits were not made.", "14 March 2021", "Read the full briefing on our website."):
+        assert line in kept
