@@ -245,3 +245,10 @@ def test_only_lines_that_are_furniture_as_a_whole_are_set_aside_never_the_briefi
     kept = result.briefing.texts()
     for line in ("Home visits were not made.", "14 March 2021", "Read the full briefing on our website."):
         assert line in kept
+
+
+def test_labelled_paragraphs_after_a_story_start_sections_of_the_kind_they_name():
+    result = imported("nspcc-case-reviews-update.txt")
+    labelled = [(s.kind, s.texts()[0].split(":")[0]) for s in result.briefing.sections if not s.heading]
+    assert ("learning", "Learning themes include") in labelled
+    assert ("what_to_do", "Recommendations include") in labelled
