@@ -102,7 +102,7 @@ def _import_data(
                 f"'{name}' is larger than {megabytes(limits.max_text_bytes)} of text, far more than a briefing: "
                 "check it is the right file."
             )
-        text = decode_text(data, name)
+        text = _decoded_page(data, name) if kind == "html" else decode_text(data, name)
         if kind == "html":
             page = html_lines(text, name, limits)
             return _import_lines(
@@ -131,6 +131,24 @@ def _import_data(
         "page numbers or repeated page headers that came through as paragraphs."
     )
     return result
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+def _decoded_page(data: bytes, name: str) -> str:
+    """A saved web page's text: UTF-8, or the character set its <meta> names (older pages: windows-1252)."""
+    try:
+        return decode_text(data, name)
+    except ImportFailed:
+        declared = _META_CHARSET.search(data[:4096])
+        try:
+            return data.decode(declared.group(1).decode("ascii") if declared else "windows-1252")
+        except (LookupError, UnicodeDecodeError):
+            raise ImportFailed(
+                f"'{name}' is not UTF-8 text and names no character set it can be read in: save the page again "
+                "from the browser (Save as: web page, HTML only) and import that."
+            ) from None
 
 
 # --- reading the source ----------------------------------------------------------------------------------
