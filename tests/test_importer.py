@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from app.briefings import files
-from app.briefings.heading_phrases import (
+from app.briefings.importing import ImportFailed, ImportLimits, import_file, import_text, slugify
+from app.briefings.importing.phrases import (
     DOCS_END,
     DOCS_START,
     HEADING_PHRASES,
@@ -23,16 +24,7 @@ from app.briefings.heading_phrases import (
     kind_of_heading,
     phrase_table_markdown,
 )
-from app.briefings.importer import (
-    THEME_DOCS_END,
-    THEME_DOCS_START,
-    ImportFailed,
-    ImportLimits,
-    import_file,
-    import_text,
-    slugify,
-    theme_table_markdown,
-)
+from app.briefings.importing.themes import THEME_DOCS_END, THEME_DOCS_START, theme_table_markdown
 from app.briefings.model import SECTION_KINDS, Briefing, Link
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,13 +50,16 @@ def forms_of(line: str) -> set[str]:
     return {line} | {match.group(1) for marker in _MARKERS if (match := marker.match(line))}
 
 
-def lost_lines(source_text: str, briefing: Briefing) -> list[str]:
-    """The non-blank source lines that appear nowhere in the briefing, each text accounting for one line.
+def lost_lines(source_text: str, briefing: Briefing, report=None) -> list[str]:
+    """The non-blank source lines that appear nowhere in the briefing nor in the report's lines set aside, each
+    text accounting for one line. A bare segment number ("3") is kept as its section's number.
 
     A line may match its text with or without its marker, so lines are matched to texts as a bipartite
     matching (augmenting paths): a greedy choice could wrongly report "1. x" lost when "x" is also a line.
     """
     texts = briefing.texts() + ([briefing.source] if briefing.source else [])
+    texts += [str(section.number) for section in briefing.sections if section.number is not None]
+    texts += [entry.text for entry in report.set_aside] if report is not None else []
     slots: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
         slots.setdefault(text, []).append(index)
@@ -123,7 +118,7 @@ SEEDS = ["000", "001", "002", "003", "004"]
 @pytest.mark.parametrize("prefix", SEEDS)
 def test_every_non_blank_line_of_a_seed_is_kept_somewhere_in_the_briefing(prefix):
     result = import_seed(prefix)
-    assert lost_lines(seed_path(prefix).read_text(encoding="utf-8"), result.briefing) == []
+    assert lost_lines(seed_path(prefix).read_text(encoding="utf-8"), result.briefing, result.report) == []
 
 
 @pytest.mark.parametrize("prefix", SEEDS)
@@ -164,8 +159,13 @@ def test_the_wigan_title_line_gives_title_publisher_and_id_and_is_kept_whole_in_
 
 def test_wigan_headings_are_recognised_from_the_phrase_table():
     result = import_seed("001")
-    assert result.report.sections[2] == ("why_it_matters", "Why is this important to Wigan?", "phrase table")
-    assert ("what_to_do", "What can you do right now?", "phrase table") in result.report.sections
+    # The report names the phrase of the table that decided each kind.
+    assert result.report.sections[2] == (
+        "why_it_matters", "Why is this important to Wigan?", 'phrase table "Why is this important to <place>?"'
+    )
+    assert (
+        "what_to_do", "What can you do right now?", 'phrase table "What can you do right now?"'
+    ) in result.report.sections
     assert result.report.unclassified_headings == []
 
 
@@ -305,7 +305,7 @@ def test_the_report_lists_each_section_and_converts_to_plain_data():
     result = import_seed("004")
     data = result.report.to_dict()
     assert data["sections"][0] == {"kind": "about", "heading": "", "how": "text before the first heading"}
-    assert data["sections"][1]["how"] == "numbered segment"
+    assert data["sections"][1]["how"] == 'numbered segment, phrase table "Introduction <name>"'
     assert len(data["sections"]) == len(result.briefing.sections)
     assert isinstance(data["checks"], list) and data["unclassified_headings"] == []
 
@@ -356,7 +356,7 @@ def test_the_phrase_table_uses_only_known_kinds_and_never_gives_a_phrase_two_kin
 
 def test_the_docs_show_the_phrase_table_and_theme_table_exactly_as_the_code_has_them():
     docs = (REPO / "docs" / "importing.md").read_text(encoding="utf-8")
-    fix = "run: .venv/bin/python -m app.briefings.heading_phrases docs/importing.md"
+    fix = "run: .venv/bin/python -m app.briefings.importing docs/importing.md"
     assert f"{DOCS_START}\n{phrase_table_markdown()}\n{DOCS_END}" in docs, fix
     assert f"{THEME_DOCS_START}\n{theme_table_markdown()}\n{THEME_DOCS_END}" in docs, fix
 
@@ -371,7 +371,7 @@ def test_an_unknown_short_heading_becomes_an_other_section_and_is_reported():
 @pytest.mark.parametrize(
     "line",
     [
-        "What do you think happened next?",  # a question that is not in the table
+        "What do you think happened next?",  # a question to the reader, not a heading
         "Information about neglect",  # one of a run of similar lines
         "See [the toolkit](#)",  # has a link
         "A long line that has far too many words in it to be any kind of heading",
@@ -736,12 +736,14 @@ def test_a_word_document_uses_its_title_heading_and_list_styles(tmp_path):
     briefing = result.briefing
     assert briefing.title == "Child N"
     assert kinds_and_headings(briefing) == [
-        ("other", "The story so far"),
+        ("background", "The story so far"),  # not in the table: its meaning word "story" decides
         ("learning", "What we have learned"),
         ("what_to_do", "What do I need to do?"),
         ("resources", "Want to learn more?"),
     ]
-    assert result.report.sections[0] == ("other", "The story so far", "document heading style")
+    assert result.report.sections[0] == (
+        "background", "The story so far", 'document heading style, meaning words "story"'
+    )
     learning = briefing.sections[1]
     assert [item.text for item in learning.items] == ["Neglect is hard to see.", "Ask about food."]
     assert learning.items[0].notes == ["Learning for Practice: look at the home."]
@@ -775,3 +777,82 @@ def test_a_pdf_can_be_imported_while_other_threads_run_as_in_a_web_server(tmp_pa
     finally:
         release.set()
         other.join()
+
+
+# --- the report an editor page keeps, and uploads ---------------------------------------------------------
+
+
+def test_the_report_survives_a_round_trip_through_json_with_located_checks_and_the_source_as_read():
+    import json
+
+    from app.briefings.importing import Check, ImportReport, SetAside
+
+    text = "Child Q\n\nBackground\nQ was seen at school.\n\nMy heading\nMore text here.\n"
+    report = import_text(text).report
+    report.set_aside.append(SetAside(text="Skip to content", reason="navigation", line=1, section=None))
+    again = ImportReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert again == report
+    assert again.source_lines == text.splitlines()
+    assert {check.message for check in again.located_checks} <= set(again.checks)
+    assert Check("The title 'Child Q' was taken from the first line.", field="title") in again.located_checks
+
+
+def test_an_upload_is_read_from_its_bytes_by_what_it_is_whatever_its_name(tmp_path):
+    from app.briefings.importing import import_bytes
+
+    from_pdf = import_bytes(fpdf_document(PDF_LINES), "child-m.txt")
+    assert from_pdf.briefing.title == "Child M"
+    docx_bytes = word_document(tmp_path / "child-n.docx").read_bytes()
+    assert import_bytes(docx_bytes, "C:\\Users\\me\\child-n.docx").briefing.texts() == import_file(
+        tmp_path / "child-n.docx"
+    ).briefing.texts()
+    with pytest.raises(ImportFailed, match="empty"):
+        import_bytes(b"", "child.txt")
+    with pytest.raises(ImportFailed, match="old-style Word"):
+        import_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "child.doc")
+
+
+# --- saved web pages -----------------------------------------------------------------------------------------
+
+WEB_PAGES = REPO / "tests" / "fixtures" / "web_pages"
+
+
+def test_a_saved_web_page_gives_the_article_and_sets_aside_the_page_furniture_with_reasons():
+    result = import_file(WEB_PAGES / "council-child-q.html")
+    briefing, report = result.briefing, result.report
+    assert briefing.title == "Child Q"
+    assert briefing.publisher == "Anytown Safeguarding Children Partnership"
+    assert briefing.date == "2023-03-14"
+    headings = [section.heading for section in briefing.sections]
+    assert headings[:3] == ["Background", "What did the review find?", "Learning Point"]
+    assert section(briefing, "Questions to consider").items[1].text == "Who would you tell?"
+    resources = section(briefing, "Want to learn more?")
+    assert Link("full report", "https://example.org/child-q-report") in resources.links
+    reasons = {entry.text: entry.reason for entry in report.set_aside}
+    assert reasons["Skip to content"] == "navigation"
+    assert reasons["Accept all cookies"] == "cookie banner"
+    assert reasons["Toggle Contrast"] == "accessibility toolbar"
+    assert reasons["Anytown Safeguarding Children Partnership logo"] == "image text"
+    assert reasons["Last updated: 20 March 2023"] == "date line"
+    assert reasons["© 2023 Anytown Council. All rights reserved."] == "page footer"
+    assert reasons["New multi-agency training dates"] == "page furniture"
+    # Nothing is silently lost: every line of the page is in the briefing or set aside, at its place.
+    kept = {normalise(text) for text in briefing.texts() + [briefing.source]}
+    for number, line in enumerate(report.source_lines, start=1):
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        in_briefing = any(plain in re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text) for text in kept)
+        assert in_briefing or any(entry.line == number for entry in report.set_aside), line
+    for entry in report.set_aside:  # each at its line of the page (a link kept as Markdown, to put back)
+        assert report.source_lines[entry.line - 1] == re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", entry.text)
+
+
+def test_an_older_saved_page_in_windows_1252_is_read_in_the_character_set_it_names():
+    from app.briefings.importing import import_bytes
+
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Child W</title></head><body><main><h1>Child W</h1>'
+        "<h2>Background</h2><p>W\u2019s mother asked for help twice.</p></main></body></html>"
+    ).encode("windows-1252")
+    briefing = import_bytes(page, "child-w.htm").briefing
+    assert briefing.title == "Child W"
+    assert briefing.sections[0].paragraphs == ["W\u2019s mother asked for help twice."]

@@ -1,0 +1,271 @@
+"""Tokens into sections: each heading starts a section of the kind it names; content goes under it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..markup import links_in
+from ..model import Block, Item, Section
+from .blocks import Token
+from .meaning import kind_by_content, opening_kind
+from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, ImportReport
+
+# --- sections --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    section: Section
+    how: str
+    heading_source: str = ""
+    has_content: bool = False
+    gathering: bool = False  # an empty heading taking the headings after it as its sub-headings
+    gathered: list[str] = field(default_factory=list)
+    line: int | None = None  # the source line it starts at
+    segment: bool = False  # started by a bare number ("3") on its own line
+    contents: list[Token] = field(default_factory=list)
+
+    def takes_as_subheading(self, token: Token) -> bool:
+        if not self.section.heading or token.number is not None:
+            return False
+        if self.has_content and not self.gathering:
+            return False
+        # "Background" then at once "What happened?": one section, the question its sub-heading.
+        return token.kind in (self.section.kind, "other") or token.text.rstrip().endswith("?")
+
+
+@dataclass
+class Built:
+    """Sections in the order the text gives them, with how each kind was found and where each one starts."""
+
+    sections: list[Section]
+    hows: dict[int, str]  # id(section) -> how its kind was found
+    lines: dict[int, int | None]  # id(section) -> the source line it starts at
+
+
+def build_sections(tokens: list[Token], report: ImportReport) -> Built:
+    drafts: list[_Draft] = []
+    for token in tokens:
+        current = drafts[-1] if drafts else None
+        if token.role == "segment":
+            section = Section(kind="other", heading="", number=token.number)
+            drafts.append(_Draft(section, HOW_NUMBERED, heading_source=token.source, line=token.line, segment=True))
+            continue
+        if token.role == "heading":
+            if current is not None and current.segment and not current.has_content and not current.section.heading:
+                # "3" on its own line, then a heading: the heading is segment 3's.
+                current.section.heading, current.section.kind = token.text, token.kind
+                current.how = f"{HOW_NUMBERED}, {token.how}"
+                current.gathered.append(token.text)
+                continue
+            if current is not None and current.takes_as_subheading(token):
+                current.section.blocks.append(Block("subheading", text=token.text, links=links_in(token.text)))
+                current.gathering = True
+                current.gathered.append(token.text)
+                continue
+            section = Section(kind=token.kind, heading=token.text, number=token.number)
+            drafts.append(_Draft(section, token.how, heading_source=token.source, line=token.line))
+            continue
+        if (
+            token.label is not None
+            and current is not None
+            and current.has_content
+            and token.label[1] not in (current.section.kind, "other")
+        ):
+            # "Recommendations include: ..." after the story: a new section, of the kind its label names.
+            label, kind, how = token.label
+            current = _Draft(Section(kind=kind, heading=""), f'label "{label}", {how}', line=token.line)
+            drafts.append(current)
+        if current is None:
+            current = _Draft(Section(kind="about", heading=""), HOW_PREAMBLE, line=token.line)
+            drafts.append(current)
+        _add_content(current.section, token)
+        current.contents.append(token)
+        current.has_content = True
+
+    for draft in drafts:
+        if draft.gathered and draft.has_content and not draft.segment:
+            shown = ", ".join(f"'{text}'" for text in draft.gathered)
+            report.check(
+                f"'{draft.section.heading}' had nothing under it but more headings: {shown} became its "
+                "sub-headings; check they belong to it."
+            )
+    return _without_empty_sections(drafts, report)
+
+
+def _add_content(section: Section, token: Token) -> None:
+    blocks = section.blocks
+    if token.role == "note" and blocks and blocks[-1].type == "list" and blocks[-1].items:
+        item = blocks[-1].items[-1]
+        item.notes.append(token.text)
+        item.note_links.append(links_in(token.text))
+    elif token.role in ("item", "note"):
+        item = Item(text=token.text, number=token.number, links=links_in(token.text))
+        if blocks and blocks[-1].type == "list" and blocks[-1].ordered == token.ordered:
+            blocks[-1].items.append(item)
+        else:
+            blocks.append(Block("list", items=[item], ordered=token.ordered))
+    else:
+        blocks.append(Block("paragraph", text=token.text, links=links_in(token.text)))
+
+
+def _without_empty_sections(drafts: list[_Draft], report: ImportReport) -> Built:
+    """Keep a heading with nothing under it as text, so no section is empty and no line is lost.
+
+    It becomes a sub-heading at the end of the section before it; at the very start it becomes a paragraph of
+    the opening "about" section.
+    """
+    _split_by_content(drafts)
+    kept: list[_Draft] = []
+    leading: list[str] = []
+    for draft in drafts:
+        if draft.has_content:
+            kept.append(draft)
+            continue
+        texts = [draft.heading_source] + draft.gathered
+        if kept:
+            kept[-1].section.blocks.extend(Block("subheading", text=text, links=links_in(text)) for text in texts)
+            where = f"a sub-heading at the end of '{kept[-1].section.label}'"
+        else:
+            leading.extend(texts)
+            where = "a paragraph at the start"
+        report.check(f"The heading '{draft.heading_source}' had nothing under it; it was kept as {where}.")
+    if leading:
+        if kept and kept[0].how == HOW_PREAMBLE:
+            preamble = kept[0].section
+        else:
+            preamble = Section(kind="about", heading="")
+            kept.insert(0, _Draft(preamble, HOW_PREAMBLE, has_content=True, line=drafts[0].line))
+        preamble.blocks[:0] = [Block("paragraph", text=text, links=links_in(text)) for text in leading]
+    return Built(
+        sections=[draft.section for draft in kept],
+        hows={id(draft.section): draft.how for draft in kept},
+        lines={id(draft.section): draft.line for draft in kept},
+    )
+
+
+def _split_by_content(drafts: list[_Draft]) -> None:
+    """Text with no headings at all (a news item of a few paragraphs) is split where its content changes."""
+    if len(drafts) != 1 or drafts[0].how != HOW_PREAMBLE or len(drafts[0].contents) < 2:
+        return
+    draft = drafts.pop()
+    groups: list[list[Token]] = []
+    for token in draft.contents:
+        if token.role == "paragraph" or not groups:
+            groups.append([token])
+        else:
+            groups[-1].append(token)  # a list stays with the paragraph that leads into it
+    for group in groups:
+        section = Section(kind="other", heading="")
+        for token in group:
+            _add_content(section, token)
+        drafts.append(_Draft(section, HOW_NO_HEADINGS, has_content=True, line=group[0].line, contents=group))
+
+
+def in_numbered_order(sections: list[Section], report: ImportReport) -> list[Section]:
+    """Put numbered segments (a clock-face briefing prints them out of order) in their numbered order.
+
+    Sections before the first numbered segment stay first; the numbered segments follow in number order; the
+    unnumbered sections that came among or after them ("How to use this briefing") go last, in their order.
+    """
+    numbers = [section.number for section in sections if section.number is not None]
+    if len(numbers) < 2 or numbers == sorted(numbers):
+        return sections
+    first = next(index for index, section in enumerate(sections) if section.number is not None)
+    leading = sections[:first]
+    numbered = sorted((s for s in sections[first:] if s.number is not None), key=lambda s: s.number)
+    trailing = [s for s in sections[first:] if s.number is None]
+    arrived = ", ".join(str(number) for number in numbers)
+    in_order = ", ".join(str(section.number) for section in numbered)
+    message = (
+        f"The numbered segments came in the order {arrived} (a clock-face layout reads out of order); they are "
+        f"now in numbered order {in_order}."
+    )
+    if trailing:
+        moved = ", ".join(f"'{section.label}'" for section in trailing)
+        message += f" The unnumbered {moved} now come{'s' if len(trailing) == 1 else ''} after them."
+    report.check(message)
+    return leading + numbered + trailing
+
+
+
+def missing_reflection_check(sections: list[Section]) -> tuple[str, int | None]:
+    """What to say when no section holds questions for the team (they may sit in another section), and where."""
+    for index, section in enumerate(sections):
+        questions = [text for text in section.texts()[1 if section.heading else 0 :] if text.endswith("?")]
+        if questions:
+            return (
+                f"No 'reflection' section was found, but '{section.label}' holds questions (such as "
+                f"'{questions[0]}'): if they are for the team to discuss, give them a section of kind 'reflection'.",
+                index,
+            )
+    return (
+        "No questions for the team were found (no 'reflection' section): consider adding the partnership's "
+        "standard questions.",
+        None,
+    )
+
+
+
+def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]:
+    """Give a kind from their content to the sections whose words gave none: the text before the first heading
+    (about or background), sections under an unrecognised heading, bare-number segments and text with no
+    headings at all.
+
+    Returns (section index, check message) for every kind decided this way: each is a guess for a person to
+    check. Neighbouring headingless paragraphs that show the same kind (or none) become one section. A thematic
+    briefing never gets a learning or action kind this way (kind_by_content leaves them out)."""
+    sections: list[Section] = []
+    hows: dict[int, str] = {}
+    lines: dict[int, int | None] = {}
+    decided: list[tuple[Section, str]] = []
+    for section in built.sections:
+        how = built.hows.get(id(section), "")
+        if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
+            if found[0] != section.kind:
+                section.kind = found[0]
+                how = f"{how}, content cue \"{found[1]}\""
+                decided.append((section, found[1]))
+        found = (
+            kind_by_content(section.texts()[1:], thematic=thematic)
+            if section.heading and section.kind == "other"
+            else None
+        )
+        if found is not None:
+            section.kind = found[0]
+            how = f"{how}, content cue \"{found[1]}\""
+            decided.append((section, found[1]))
+        headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
+        if not headingless or section.kind != "other":
+            sections.append(section)
+            hows[id(section)], lines[id(section)] = how, built.lines.get(id(section))
+            continue
+        found = kind_by_content(section.texts(), thematic=thematic)
+        previous = sections[-1] if sections else None
+        if (
+            how == HOW_NO_HEADINGS
+            and previous is not None
+            and hows.get(id(previous), "").startswith(HOW_NO_HEADINGS)
+            and (found is None or found[0] == previous.kind)
+        ):
+            previous.blocks.extend(section.blocks)  # the same subject goes on
+            continue
+        if found is None and how == HOW_NO_HEADINGS and not sections:
+            # A news item about a case opens with who and what happened; a page on a subject with a note on it.
+            found = ("about", "the opening paragraph") if thematic else ("background", "the opening paragraph")
+        if found is not None:
+            section.kind = found[0]
+            how = f"{how}, content cue \"{found[1]}\""
+            decided.append((section, found[1]))
+        sections.append(section)
+        hows[id(section)], lines[id(section)] = how, built.lines.get(id(section))
+    built.sections, built.hows, built.lines = sections, hows, lines
+    index_of = {id(section): index for index, section in enumerate(sections)}
+    return [
+        (
+            index_of[id(section)],
+            f"'{section.label}' has no heading of its own; its kind '{section.kind}' was guessed from its words "
+            f"(\"{cue}\"): check it.",
+        )
+        for section, cue in decided
+    ]
