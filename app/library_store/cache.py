@@ -40,6 +40,10 @@ class PublishedLibraryCache:
             self._problems = result.problems
             self._seeded = True
 
+    @property
+    def seed_problems(self) -> list[Problem]:
+        return list(self._problems)
+
     def get(self, engine) -> Library:
         self.seed_once(engine)
         # Its own short session: reading the library never commits or ends the request's own transaction.
