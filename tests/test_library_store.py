@@ -462,3 +462,20 @@ def test_the_library_is_read_again_only_after_a_change(app):
         assert get_library() is first  # nothing changed: one small query, no parsing
         service.set_review_by("westborough-child-3", date(2027, 1, 1), by=by(), now=at(1))
         assert get_library() is not first
+
+
+def test_a_draft_keeps_the_report_of_its_import_until_replaced(app):
+    try:
+        from app.briefings.importing import import_text
+    except ImportError:
+        from app.briefings.importer import import_text
+    text = "Child C\n\nBackground\n\nC lived with her grandmother.\n\nLearning\n\nAsk who else lives at home.\n"
+    result = import_text(text, source_name="child-c.txt")
+    with app.app_context():
+        draft = service.create_draft(result.briefing, by=by(), now=at(1), source_name="child-c.txt", report=result.report)
+        assert service.get(draft.id).report.to_dict() == result.report.to_dict()
+        assert service.get(draft.id).source_name == "child-c.txt"
+        edited = draft.briefing
+        edited.title = "Child C (checked)"
+        assert service.save(draft.id, edited, by=by(), now=at(2)).report.to_dict() == result.report.to_dict()
+        assert service.save(draft.id, edited, by=by(), now=at(3), report=None).report is None

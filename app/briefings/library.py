@@ -26,6 +26,7 @@ class Library:
     folder: Path
     briefings: dict[str, Briefing] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # id -> the text each was read from, if kept
     _search_text: dict[str, str] = field(default_factory=dict, repr=False)
 
     def get(self, briefing_id: str) -> Briefing | None:

@@ -54,6 +54,6 @@ class PublishedLibraryCache:
             with self._lock:
                 if self._library is None or current != self._generation:
                     # Read after the number: a change in between only makes the next request read again.
-                    self._library = service.published_library(dbs, self.folder, self._problems)
+                    self._library = service.published_library(dbs, self.folder, self._problems, self._library)
                     self._generation = current
                 return self._library
