@@ -10,6 +10,8 @@ needed. Registered in create_app ahead of the CSRF check, so these answers come 
 - A NUL character (U+0000) anywhere in the address, the query or the form is refused the same way: PostgreSQL
   cannot store one, and a query that carries one fails in the driver.
 - A number that is not one (app/numbers.py) answers 400 with the reason.
+- An account without the facilitator role (a library editor only, `flask users create NAME --editor-only`)
+  gets 403 with a message on the pages that run sessions.
 
 For htmx requests the message goes into the page's `#request-problem` region (base.html, present.html) through
 HX-Retarget; static/js/forms.js lets htmx swap that 400 in. Without JavaScript it is a page of its own.
@@ -45,7 +47,26 @@ def register(app: Flask) -> None:
     """Call before csrf.init_app: before_request functions run in the order they were registered."""
     app.before_request(_readable_body)
     app.before_request(_signed_in_for_htmx)
+    app.before_request(_facilitators_only)
     app.register_error_handler(NotANumber, _not_a_number)
+
+
+# The pages that run sessions, and the session downloads: only accounts with the facilitator role.
+FACILITATOR_ENDPOINTS = ("sessions.", "run.", "exports.session")
+NOT_A_FACILITATOR = (
+    "This account is a library editor's and does not run sessions. To run sessions too, ask whoever manages "
+    "accounts to give it the facilitator role (flask users roles NAME --facilitator)."
+)
+
+
+def is_facilitator_page(endpoint: str | None) -> bool:
+    return bool(endpoint) and endpoint.startswith(FACILITATOR_ENDPOINTS) and needs_sign_in(endpoint)
+
+
+def _facilitators_only():
+    if current_user.is_authenticated and not current_user.is_facilitator and is_facilitator_page(request.endpoint):
+        return problem(NOT_A_FACILITATOR, 403)
+    return None
 
 
 def needs_sign_in(endpoint: str | None) -> bool:
