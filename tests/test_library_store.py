@@ -466,10 +466,8 @@ def test_the_library_is_read_again_only_after_a_change(app):
 
 
 def test_a_draft_keeps_the_report_of_its_import_until_replaced(app):
-    try:
-        from app.briefings.importing import import_text
-    except ImportError:
-        from app.briefings.importer import import_text
+    from app.briefings.importing import import_text
+
     text = "Child C\n\nBackground\n\nC lived with her grandmother.\n\nLearning\n\nAsk who else lives at home.\n"
     result = import_text(text, source_name="child-c.txt")
     with app.app_context():

@@ -158,17 +158,9 @@ def _by_name(by) -> str:
 def _report_of(data: dict | None):
     if data is None:
         return None
-    try:  # the importer's package, once it replaces importer.py
-        from ..briefings.importing import ImportReport  # type: ignore[import-not-found]
-    except ImportError:
-        from ..briefings.importer import ImportReport
-    if hasattr(ImportReport, "from_dict"):
-        return ImportReport.from_dict(data)
-    return ImportReport(
-        sections=[(s["kind"], s["heading"], s["how"]) for s in data.get("sections", [])],
-        unclassified_headings=list(data.get("unclassified_headings", [])),
-        checks=list(data.get("checks", [])),
-    )
+    from ..briefings.importing import ImportReport
+
+    return ImportReport.from_dict(data)
 
 
 def _stored(row: StoredBriefingRow) -> StoredBriefing:
@@ -222,10 +214,8 @@ def _unique_id(dbs: Session, candidate: str) -> str:
 
 
 def _slugify(text: str) -> str:
-    try:
-        from ..briefings.importing import slugify  # type: ignore[import-not-found]
-    except ImportError:
-        from ..briefings.importer import slugify
+    from ..briefings.importing import slugify
+
     return slugify(text)
 
 
