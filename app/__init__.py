@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import Flask
 
-from .briefings.library import LibraryCache
 from .config import PROJECT_ROOT, Config
 from .extensions import csrf, db, login_manager, migrate
 from .numbers import count_or_none
@@ -51,6 +50,8 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     csrf.init_app(app)
     login_manager.init_app(app)
     from . import ratelimit  # noqa: F401  (the tables Alembic and the app know about)
+    from .library_store import models as library_models  # noqa: F401
+    from .library_store.cache import PublishedLibraryCache
     from .sessions import models
 
     @login_manager.user_loader
@@ -63,7 +64,8 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
         facilitator = db.session.get(models.Facilitator, number)
         return facilitator if facilitator is not None and facilitator.login_token == token else None
 
-    app.extensions["briefing_library"] = LibraryCache(app.config["BRIEFINGS_DIR"])
+    # The library lives in the database; the briefings folder seeds it (see docs/architecture.md).
+    app.extensions["briefing_library"] = PublishedLibraryCache(app.config["BRIEFINGS_DIR"])
 
     from .web import IdConverter, IndexConverter, auth, editing, exports, library, run, sessions, take_part
 
@@ -90,7 +92,15 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
 
 def get_library():
-    """The briefing library of the current app, read again when its folder changes."""
-    from flask import current_app
+    """The published briefings, as facilitators see them: read again when the library changes on any server.
 
-    return current_app.extensions["briefing_library"].get()
+    Within one request the library is read once (one small query), however often it is asked for.
+    """
+    from flask import current_app, g, has_request_context
+
+    if has_request_context() and "briefing_library" in g:
+        return g.briefing_library
+    library = current_app.extensions["briefing_library"].get(db.engine)
+    if has_request_context():
+        g.briefing_library = library
+    return library

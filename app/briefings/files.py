@@ -141,6 +141,20 @@ def read_file(path: Path, display: str | None = None) -> Briefing:
 
 
 def parse_text(text: str, path: str = "briefing.md", *, default_id: str | None = None) -> Briefing:
+    briefing, problems = parse_text_and_problems(text, path, default_id=default_id)
+    if problems:
+        raise BriefingFileError(problems)
+    return briefing
+
+
+def parse_text_and_problems(
+    text: str, path: str = "briefing.md", *, default_id: str | None = None
+) -> tuple[Briefing, list[Problem]]:
+    """The briefing as far as it can be read, and every problem found (sorted by line).
+
+    The library store keeps drafts that do not pass the checks yet (an empty section, no title): it reads them
+    back with this, so an editor gets back everything they saved along with what still needs fixing.
+    """
     problems: list[Problem] = []
     metadata, body, body_offset = _split_front_matter(text, path, problems)
     front_matter_read = not problems  # a broken front matter is one problem, not also "no title"
@@ -150,10 +164,8 @@ def parse_text(text: str, path: str = "briefing.md", *, default_id: str | None =
         problems.append(
             Problem(path, body_offset + 1, "the briefing has no sections; add one: '## Background {kind=background}'")
         )
-    if problems:
-        raise BriefingFileError(sorted(problems, key=lambda problem: problem.line))
     briefing.path = path
-    return briefing
+    return briefing, sorted(problems, key=lambda problem: problem.line)
 
 
 def _split_front_matter(text: str, path: str, problems: list[Problem]) -> tuple[dict, str, int]:

@@ -18,6 +18,8 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -59,6 +61,10 @@ class Facilitator(UserMixin, db.Model):
     # Changing this signs out every browser signed in as this facilitator (logout, password change).
     login_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: datetime.now(timezone.utc))
+    # Roles: a facilitator runs sessions; a library editor adds, edits, publishes and retires briefings.
+    # An account can be both.
+    is_facilitator: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    is_editor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a current memory-hard algorithm.
