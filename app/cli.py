@@ -90,7 +90,7 @@ def check_briefings() -> None:
 def import_briefing(source: Path, output_dir: Path | None, title: str | None, briefing_id: str | None,
                     force: bool, dry_run: bool, as_json: bool) -> None:
     """Import the text of a published briefing (.txt, .md, .docx or .pdf) as a briefing file."""
-    from .briefings.importer import ImportFailed, import_file
+    from .briefings.importing import ImportFailed, import_file
 
     try:
         result = import_file(source, title=title, briefing_id=briefing_id)

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from app.briefings import files
-from app.briefings.heading_phrases import (
+from app.briefings.importing import ImportFailed, ImportLimits, import_file, import_text, slugify
+from app.briefings.importing.phrases import (
     DOCS_END,
     DOCS_START,
     HEADING_PHRASES,
@@ -23,16 +24,7 @@ from app.briefings.heading_phrases import (
     kind_of_heading,
     phrase_table_markdown,
 )
-from app.briefings.importer import (
-    THEME_DOCS_END,
-    THEME_DOCS_START,
-    ImportFailed,
-    ImportLimits,
-    import_file,
-    import_text,
-    slugify,
-    theme_table_markdown,
-)
+from app.briefings.importing.themes import THEME_DOCS_END, THEME_DOCS_START, theme_table_markdown
 from app.briefings.model import SECTION_KINDS, Briefing, Link
 
 REPO = Path(__file__).resolve().parents[1]
@@ -356,7 +348,7 @@ def test_the_phrase_table_uses_only_known_kinds_and_never_gives_a_phrase_two_kin
 
 def test_the_docs_show_the_phrase_table_and_theme_table_exactly_as_the_code_has_them():
     docs = (REPO / "docs" / "importing.md").read_text(encoding="utf-8")
-    fix = "run: .venv/bin/python -m app.briefings.heading_phrases docs/importing.md"
+    fix = "run: .venv/bin/python -m app.briefings.importing docs/importing.md"
     assert f"{DOCS_START}\n{phrase_table_markdown()}\n{DOCS_END}" in docs, fix
     assert f"{THEME_DOCS_START}\n{theme_table_markdown()}\n{THEME_DOCS_END}" in docs, fix
 
@@ -775,3 +767,36 @@ def test_a_pdf_can_be_imported_while_other_threads_run_as_in_a_web_server(tmp_pa
     finally:
         release.set()
         other.join()
+
+
+# --- the report an editor page keeps, and uploads ---------------------------------------------------------
+
+
+def test_the_report_survives_a_round_trip_through_json_with_located_checks_and_the_source_as_read():
+    import json
+
+    from app.briefings.importing import Check, ImportReport, SetAside
+
+    text = "Child Q\n\nBackground\nQ was seen at school.\n\nMy heading\nMore text here.\n"
+    report = import_text(text).report
+    report.set_aside.append(SetAside(text="Skip to content", reason="navigation", line=1, section=None))
+    again = ImportReport.from_dict(json.loads(json.dumps(report.to_dict())))
+    assert again == report
+    assert again.source_lines == text.splitlines()
+    assert {check.message for check in again.located_checks} <= set(again.checks)
+    assert Check("The title 'Child Q' was taken from the first line.", field="title") in again.located_checks
+
+
+def test_an_upload_is_read_from_its_bytes_by_what_it_is_whatever_its_name(tmp_path):
+    from app.briefings.importing import import_bytes
+
+    from_pdf = import_bytes(fpdf_document(PDF_LINES), "child-m.txt")
+    assert from_pdf.briefing.title == "Child M"
+    docx_bytes = word_document(tmp_path / "child-n.docx").read_bytes()
+    assert import_bytes(docx_bytes, "C:\\Users\\me\\child-n.docx").briefing.texts() == import_file(
+        tmp_path / "child-n.docx"
+    ).briefing.texts()
+    with pytest.raises(ImportFailed, match="empty"):
+        import_bytes(b"", "child.txt")
+    with pytest.raises(ImportFailed, match="old-style Word"):
+        import_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "child.doc")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.briefings.importer import DEFAULT_LIMITS, ImportFailed, ImportLimits, import_file, import_text
+from app.briefings.importing import DEFAULT_LIMITS, ImportFailed, ImportLimits, import_file, import_text
 
 from .test_importer import PDF_LINES, failure, fpdf_document, word_document, write
 

@@ -7,7 +7,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.briefings.importer import ImportFailed, import_text
+from app.briefings.importing import ImportFailed, import_text
 from app.briefings.model import SECTION_KINDS
 
 from .test_importer import empty_sections, lost_lines

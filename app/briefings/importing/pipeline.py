@@ -1,0 +1,265 @@
+"""Putting it together: a source (a file, an upload's bytes or pasted text) becomes a Briefing and a report."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from ..markup import plain_text
+from ..model import Briefing
+from .blocks import SourceLine, classify, normalise
+from .docx_reader import docx_lines
+from .html_reader import html_lines
+from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
+from .pdf_reader import pdf_lines, pdf_text
+from .report import HOW_PREAMBLE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
+from .sections import build_sections, in_numbered_order, missing_reflection_check
+from .text_reader import decode_text, text_lines
+from .themes import suggest_themes
+from .titles import place_of, review_type_of, slugify, split_title_line, take_title
+
+
+
+def import_text(
+    text: str,
+    *,
+    source_name: str = "",
+    title: str | None = None,
+    briefing_id: str | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> ImportResult:
+    """Import the plain text of a briefing (pasted, as in the seeds, or Markdown-ish text)."""
+    text = checked_text(text, limits, source_name)
+    return _import_lines(
+        text_lines(text),
+        source_lines=text.splitlines(),
+        source_name=source_name,
+        title=title,
+        briefing_id=briefing_id,
+        limits=limits,
+    )
+
+
+def import_file(
+    path: str | os.PathLike,
+    *,
+    title: str | None = None,
+    briefing_id: str | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> ImportResult:
+    """Import a .txt/.md (or any UTF-8 text), .docx, .pdf or .html file; the format is told by its first bytes."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ImportFailed(f"'{name}' is not a file: give the path of a .txt, .docx, .pdf or .html file.")
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+            kind = _format_of(head, path.suffix.lower(), name) if size else "text"
+            # Read one byte past the limit, so that a file past it is refused without reading all of it.
+            limit = limits.max_text_bytes if kind in ("text", "html") else limits.max_file_bytes
+            handle.seek(0)
+            data = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise ImportFailed(f"There is no file '{path}': check the path.") from None
+    except IsADirectoryError:
+        raise ImportFailed(f"'{name}' is not a file: give the path of a .txt, .docx, .pdf or .html file.") from None
+    except OSError as error:
+        raise ImportFailed(f"'{name}' cannot be read ({error.strerror or error}): check its permissions.") from None
+    return _import_data(data, name, title=title, briefing_id=briefing_id, limits=limits, size=size)
+
+
+def import_bytes(data: bytes, filename: str, *, limits: ImportLimits = DEFAULT_LIMITS) -> ImportResult:
+    """Import an upload: the file's bytes and the name it had; the format is told by its first bytes and suffix."""
+    # A browser may send the whole path the file had on a Windows machine; only its name is of use.
+    name = re.split(r"[\\/]", filename or "")[-1].strip() or "upload"
+    return _import_data(data, name, title=None, briefing_id=None, limits=limits, size=len(data))
+
+
+def _import_data(
+    data: bytes, name: str, *, title: str | None, briefing_id: str | None, limits: ImportLimits, size: int
+) -> ImportResult:
+    if size == 0:
+        raise ImportFailed(f"'{name}' is empty: there is no text to import.")
+    kind = _format_of(data[:1024], Path(name).suffix.lower(), name)
+    common = {"source_name": name, "title": title, "briefing_id": briefing_id, "limits": limits}
+    if kind in ("text", "html"):
+        if size > limits.max_text_bytes:
+            raise ImportFailed(
+                f"'{name}' is larger than {megabytes(limits.max_text_bytes)} of text, far more than a briefing: "
+                "check it is the right file."
+            )
+        text = decode_text(data, name)
+        if kind == "html":
+            page = html_lines(text, name, limits)
+            return _import_lines(page.lines, source_lines=page.source_lines, set_aside=page.set_aside, **common)
+        text = checked_text(text, limits, name)
+        return _import_lines(text_lines(text), source_lines=text.splitlines(), **common)
+    if size > limits.max_file_bytes:
+        raise ImportFailed(
+            f"'{name}' is {megabytes(size)}, more than the {megabytes(limits.max_file_bytes)} a briefing "
+            "needs: check it is the right file, or copy its text into a .txt file and import that."
+        )
+    if kind == "docx":
+        lines = docx_lines(data, name, limits)
+        return _import_lines(lines, source_lines=[line.text for line in lines], **common)
+    pages, outline = pdf_text(data, name, limits)
+    lines = pdf_lines(pages, outline, limits)
+    result = _import_lines(lines, source_lines=[line.text for line in lines], **common)
+    result.report.check(
+        "The text was extracted from a PDF: check that lines were joined into the right paragraphs, and remove "
+        "page numbers or repeated page headers that came through as paragraphs."
+    )
+    return result
+
+
+# --- reading the source ----------------------------------------------------------------------------------
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .doc (and .xls, .ppt)
+# A saved web page: a doctype or <html> first (after a byte order mark, blank space or comments).
+_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+
+
+def _format_of(head: bytes, suffix: str, name: str) -> str:
+    if b"%PDF-" in head:
+        return "pdf"
+    if suffix == ".pdf":
+        raise ImportFailed(f"'{name}' is not a PDF (it does not start with '%PDF'): check it is the right file.")
+    if head.startswith(_ZIP_MAGIC):
+        return "docx"
+    if suffix == ".docx":
+        raise ImportFailed(
+            f"'{name}' is not a valid Word .docx file (it is not a zip archive): open it in Word and save it "
+            "again as .docx, or copy its text into a .txt file."
+        )
+    if head.startswith(_OLE_MAGIC):
+        raise ImportFailed(
+            f"'{name}' is an old-style Word .doc (or other Office) file: open it in Word and save it as .docx, "
+            "then import that."
+        )
+    if suffix in (".html", ".htm", ".xhtml") or _HTML_START.match(head):
+        return "html"
+    if head.lstrip().startswith(b"{\\rtf"):
+        raise ImportFailed(f"'{name}' is an RTF file: save it as .docx or as plain text (.txt), then import that.")
+    return "text"
+
+
+
+# --- putting it together ---------------------------------------------------------------------------------
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _import_lines(
+    lines: list[SourceLine],
+    *,
+    source_lines: list[str],
+    set_aside: list[SetAside] | None = None,
+    source_name: str,
+    title: str | None,
+    briefing_id: str | None,
+    limits: ImportLimits = DEFAULT_LIMITS,
+) -> ImportResult:
+    named = f"'{source_name}'" if source_name else "The text"
+    if not lines:
+        raise ImportFailed(f"{named} has no text to import.")
+    checked_lines(lines, limits, named)
+    title = normalise(title) if title is not None else None
+    if title is not None and not title:
+        raise ImportFailed("The title given is empty: pass the briefing's title, e.g. --title \"Child A\".")
+    if briefing_id is not None and not _ID_PATTERN.match(briefing_id):
+        suggestion = slugify(briefing_id) or "child-a"
+        raise ImportFailed(
+            f"The id '{briefing_id}' must be lowercase letters, digits and hyphens, e.g. '{suggestion}'."
+        )
+
+    report = ImportReport(source_lines=list(source_lines), set_aside=list(set_aside or []))
+    tokens = classify(lines)
+    if sum(token.role == "heading" for token in tokens) > limits.max_headings:
+        raise ImportFailed(
+            f"{named} has more than {limits.max_headings:,} headings, and a seven-minute briefing has about 15: "
+            "check it is the right file; a text in which most lines read as headings cannot be imported."
+        )
+    title_token = take_title(tokens, title_given=title is not None)
+    if title_token is None and title is None:
+        first = lines[0].text
+        shown = first if len(first) <= 80 else first[:77] + "..."
+        raise ImportFailed(
+            f"{named} does not start with a title (its first line, '{shown}', is not title-shaped: it reads as a "
+            "sentence, an item or a section heading): give the briefing's title, e.g. --title \"Child A\"."
+        )
+    if not tokens:
+        raise ImportFailed(
+            f"{named} has a title ('{title_token.text}') but no briefing text under it: check it is the whole "
+            "briefing."
+        )
+
+    briefing = Briefing(id="", title="")
+    if title_token is not None:
+        title_line = split_title_line(title_token.text)
+        briefing.title = title if title is not None else title_line.title
+        briefing.publisher = title_line.publisher
+        if briefing.title != title_line.line:
+            # The title line carries more than the title (the publisher, "7 Minute Briefing"); keep all of it.
+            briefing.source = title_line.line
+            report.check(
+                f"The first line '{title_line.line}' is kept in 'source'; the title is '{briefing.title}'.",
+                field="title",
+            )
+        elif title is None:
+            where = "the document's Title style" if title_token.how == HOW_TITLE_STYLE else "the first line"
+            report.check(f"The title '{briefing.title}' was taken from {where}.", field="title")
+        if title_line.publisher:
+            report.check(f"The publisher '{title_line.publisher}' was guessed from the first line.", field="publisher")
+        if title is None and title_token.role == "heading" and title_token.kind != "other":
+            report.check(
+                f"The title '{briefing.title}' reads like a section heading, not the briefing's name: give the "
+                "real title (e.g. the child's name) with --title.",
+                field="title",
+            )
+    else:
+        briefing.title = title or ""
+
+    sections, hows = build_sections(tokens, report)
+    sections = in_numbered_order(sections, report)
+    briefing.sections = sections
+
+    place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
+    prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
+    briefing.id = briefing_id or slugify(prefixed) or "briefing"
+    if briefing_id is None and briefing.id == "briefing":
+        report.check("No id could be made from the title; it is 'briefing': pass one with --id.", field="id")
+
+    all_text = " ".join(plain_text(text) for text in briefing.texts() + [briefing.source])
+    briefing.themes = suggest_themes(all_text)
+    if briefing.themes:
+        report.check(
+            f"Themes suggested from the words used: {', '.join(briefing.themes)}. They are suggestions: keep the "
+            "ones that fit, add any missing.",
+            field="themes",
+        )
+    else:
+        report.check("No themes were suggested: add the briefing's themes by hand.", field="themes")
+    briefing.review_type = review_type_of(all_text)
+    if briefing.review_type:
+        report.check(f"The review type '{briefing.review_type}' was guessed from the text.", field="review_type")
+
+    report.sections = [(s.kind, s.heading, hows.get(id(s), "")) for s in sections]
+    report.unclassified_headings = [s.heading for s in sections if s.kind == "other" and s.heading]
+    for index, section in enumerate(sections):
+        if hows.get(id(section)) == HOW_PREAMBLE:
+            report.check(
+                "The text before the first heading became an 'about' section without a heading: check it is a "
+                "note on the briefing, not part of its story.",
+                section=index,
+                field="kind",
+            )
+    if not briefing.sections_of("reflection"):
+        message, index = missing_reflection_check(sections)
+        report.check(message, section=index, field="kind" if index is not None else "")
+    return ImportResult(briefing=briefing, report=report)
+
+

@@ -1,0 +1,150 @@
+"""Tokens into sections: each heading starts a section of the kind it names; content goes under it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..markup import links_in
+from ..model import Block, Item, Section
+from .blocks import Token
+from .report import HOW_PREAMBLE, ImportReport
+
+# --- sections --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    section: Section
+    how: str
+    heading_source: str = ""
+    has_content: bool = False
+    gathering: bool = False  # an empty heading taking the headings after it as its sub-headings
+    gathered: list[str] = field(default_factory=list)
+
+    def takes_as_subheading(self, token: Token) -> bool:
+        if not self.section.heading or token.number is not None:
+            return False
+        if self.has_content and not self.gathering:
+            return False
+        return token.kind in (self.section.kind, "other")
+
+
+def build_sections(tokens: list[Token], report: ImportReport) -> tuple[list[Section], dict[int, str]]:
+    """Sections in the order the text gives them, and how each one's heading was recognised (by id())."""
+    drafts: list[_Draft] = []
+    for token in tokens:
+        current = drafts[-1] if drafts else None
+        if token.role == "heading":
+            if current is not None and current.takes_as_subheading(token):
+                current.section.blocks.append(Block("subheading", text=token.text, links=links_in(token.text)))
+                current.gathering = True
+                current.gathered.append(token.text)
+                continue
+            section = Section(kind=token.kind, heading=token.text, number=token.number)
+            drafts.append(_Draft(section, token.how, heading_source=token.source))
+            continue
+        if current is None:
+            current = _Draft(Section(kind="about", heading=""), HOW_PREAMBLE)
+            drafts.append(current)
+        _add_content(current.section, token)
+        current.has_content = True
+
+    for draft in drafts:
+        if draft.gathered and draft.has_content:
+            shown = ", ".join(f"'{text}'" for text in draft.gathered)
+            report.check(
+                f"'{draft.section.heading}' had nothing under it but more headings: {shown} became its "
+                "sub-headings; check they belong to it."
+            )
+    return _without_empty_sections(drafts, report)
+
+
+def _add_content(section: Section, token: Token) -> None:
+    blocks = section.blocks
+    if token.role == "note" and blocks and blocks[-1].type == "list" and blocks[-1].items:
+        item = blocks[-1].items[-1]
+        item.notes.append(token.text)
+        item.note_links.append(links_in(token.text))
+    elif token.role in ("item", "note"):
+        item = Item(text=token.text, number=token.number, links=links_in(token.text))
+        if blocks and blocks[-1].type == "list" and blocks[-1].ordered == token.ordered:
+            blocks[-1].items.append(item)
+        else:
+            blocks.append(Block("list", items=[item], ordered=token.ordered))
+    else:
+        blocks.append(Block("paragraph", text=token.text, links=links_in(token.text)))
+
+
+def _without_empty_sections(drafts: list[_Draft], report: ImportReport) -> tuple[list[Section], dict[int, str]]:
+    """Keep a heading with nothing under it as text, so no section is empty and no line is lost.
+
+    It becomes a sub-heading at the end of the section before it; at the very start it becomes a paragraph of
+    the opening "about" section.
+    """
+    kept: list[_Draft] = []
+    leading: list[str] = []
+    for draft in drafts:
+        if draft.has_content:
+            kept.append(draft)
+            continue
+        texts = [draft.heading_source] + draft.gathered
+        if kept:
+            kept[-1].section.blocks.extend(Block("subheading", text=text, links=links_in(text)) for text in texts)
+            where = f"a sub-heading at the end of '{kept[-1].section.label}'"
+        else:
+            leading.extend(texts)
+            where = "a paragraph at the start"
+        report.check(f"The heading '{draft.heading_source}' had nothing under it; it was kept as {where}.")
+    if leading:
+        if kept and kept[0].how == HOW_PREAMBLE:
+            preamble = kept[0].section
+        else:
+            preamble = Section(kind="about", heading="")
+            kept.insert(0, _Draft(preamble, HOW_PREAMBLE, has_content=True))
+        preamble.blocks[:0] = [Block("paragraph", text=text, links=links_in(text)) for text in leading]
+    return [draft.section for draft in kept], {id(draft.section): draft.how for draft in kept}
+
+
+def in_numbered_order(sections: list[Section], report: ImportReport) -> list[Section]:
+    """Put numbered segments (a clock-face briefing prints them out of order) in their numbered order.
+
+    Sections before the first numbered segment stay first; the numbered segments follow in number order; the
+    unnumbered sections that came among or after them ("How to use this briefing") go last, in their order.
+    """
+    numbers = [section.number for section in sections if section.number is not None]
+    if len(numbers) < 2 or numbers == sorted(numbers):
+        return sections
+    first = next(index for index, section in enumerate(sections) if section.number is not None)
+    leading = sections[:first]
+    numbered = sorted((s for s in sections[first:] if s.number is not None), key=lambda s: s.number)
+    trailing = [s for s in sections[first:] if s.number is None]
+    arrived = ", ".join(str(number) for number in numbers)
+    in_order = ", ".join(str(section.number) for section in numbered)
+    message = (
+        f"The numbered segments came in the order {arrived} (a clock-face layout reads out of order); they are "
+        f"now in numbered order {in_order}."
+    )
+    if trailing:
+        moved = ", ".join(f"'{section.label}'" for section in trailing)
+        message += f" The unnumbered {moved} now come{'s' if len(trailing) == 1 else ''} after them."
+    report.check(message)
+    return leading + numbered + trailing
+
+
+
+def missing_reflection_check(sections: list[Section]) -> tuple[str, int | None]:
+    """What to say when no section holds questions for the team (they may sit in another section), and where."""
+    for index, section in enumerate(sections):
+        questions = [text for text in section.texts()[1 if section.heading else 0 :] if text.endswith("?")]
+        if questions:
+            return (
+                f"No 'reflection' section was found, but '{section.label}' holds questions (such as "
+                f"'{questions[0]}'): if they are for the team to discuss, give them a section of kind 'reflection'.",
+                index,
+            )
+    return (
+        "No questions for the team were found (no 'reflection' section): consider adding the partnership's "
+        "standard questions.",
+        None,
+    )
+
