@@ -342,7 +342,13 @@ def place_problems(briefing: Briefing, problems: list[Problem]) -> Notes:
     notes = Notes()
     for problem in problems:
         section, name = places.get(problem.line, (None, ""))
-        notes.add(section, name, _sentence(problem.message))
+        message = problem.message
+        if section is not None and name == "heading":
+            # The heading line carries the section's kind and stands for the whole section ("... is empty").
+            name = "kind" if "kind" in message else "text" if "empty" in message else "heading" if "heading" in message else ""
+        elif section is None and not name and "title" in message:
+            name = "title"
+        notes.add(section, name, _sentence(message))
     return notes
 
 

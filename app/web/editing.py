@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import formatting
 from ..briefings import importing
 from ..briefings.editing import (
     EditForm,
@@ -100,7 +101,7 @@ def index():
 @bp.get("/new")
 @editors_only
 def new():
-    return render_template("editing/new.html", errors={}, text="", title="")
+    return _new_page({}, status=200)
 
 
 @bp.post("/new/file")
@@ -140,7 +141,8 @@ def paste():
 
 
 def _new_page(errors: dict, *, text: str = "", title: str = "", status: int = 422):
-    return render_template("editing/new.html", errors=errors, text=text, title=title), status
+    limit = formatting.file_size(current_app.config["MAX_UPLOAD_BYTES"])
+    return render_template("editing/new.html", errors=errors, text=text, title=title, upload_limit=limit), status
 
 
 def _created(result, source_name: str):
@@ -154,10 +156,10 @@ def _created(result, source_name: str):
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error):
     """A body past the limit is refused before it is read (guards.takes_upload sets the upload's limit)."""
-    limit = current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
+    limit = formatting.file_size(current_app.config["MAX_UPLOAD_BYTES"])
     if request.endpoint == "editing.upload":
         message = (
-            f"The file is larger than {limit} MB, more than any briefing needs, so nothing was added. Save a "
+            f"The file is larger than {limit}, more than any briefing needs, so nothing was added. Save a "
             "smaller copy (a PDF without its large pictures, or the page as plain text) and upload that."
         )
         return _new_page({"file": message}, status=413)
@@ -220,7 +222,7 @@ def save(briefing_id: str):
         if problems:
             stored = store.get(stored.id)
             fresh = EditForm.of(stored.briefing, review_by=stored.review_by, version=stored.version)
-            return _edit_page(stored, fresh, problems=place_problems(stored.briefing, problems), status=422)
+            return _edit_page(stored, fresh, publish_refused=problems, status=422)
         done = "Published: the briefing is in every facilitator's library."
     flash(done)
     return redirect(url_for("editing.edit", briefing_id=stored.id, _anchor=anchor or None), 303)
@@ -240,10 +242,16 @@ def _changed(report, before) -> bool:
     return before is None or report.to_dict() != before.to_dict()
 
 
-def _edit_page(stored, form: EditForm, *, problems: Notes | None = None, stale: str = "", status: int = 200):
+def _edit_page(stored, form: EditForm, *, publish_refused: list | None = None, stale: str = "", status: int = 200):
+    """The edit page. The `briefings check` problems of a draft (or of a published briefing whose newest
+    version facilitators do not see yet) show next to their fields; after a refused publish they are also
+    summarised at the top."""
     report = stored.report
     briefing = stored.briefing
     checks = place_checks(report.located_checks, len(form.sections)) if report is not None else Notes()
+    found = publish_refused
+    if found is None and (stored.status == "draft" or stored.is_live_behind):
+        found = store.check(briefing)
     questions = briefing_questions(briefing.sections_of("reflection"))
     context = {
         "stored": stored,
@@ -251,7 +259,8 @@ def _edit_page(stored, form: EditForm, *, problems: Notes | None = None, stale: 
         "report": report,
         "kinds": SECTION_KINDS,
         "checks": checks,
-        "problems": problems or Notes(),
+        "problems": place_problems(briefing, found or []),
+        "publish_refused": publish_refused is not None,
         "questions": questions,
         "standard_questions": _standard_questions() if not questions else [],
         "stale": stale,

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..formatting import file_size
 from ..numbers import NotANumber
 
 UNREADABLE = (
@@ -68,13 +69,13 @@ def _body_limit():
 
 
 TOO_LARGE = (
-    "What you sent is larger than any form here takes ({limit} MB), so nothing was changed. Make it shorter and "
+    "What you sent is larger than any form here takes ({limit}), so nothing was changed. Make it shorter and "
     "send it again."
 )
 
 
 def too_large(error):
-    return problem(TOO_LARGE.format(limit=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)), 413)
+    return problem(TOO_LARGE.format(limit=file_size(current_app.config["MAX_CONTENT_LENGTH"])), 413)
 
 
 def needs_sign_in(endpoint: str | None) -> bool:

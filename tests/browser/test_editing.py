@@ -1,0 +1,318 @@
+"""Library editors in a real browser: add briefings from a Word document, a PDF and a saved web page, correct a
+kind, put back a line the importer set aside, add a reflection question, publish; a facilitator then runs a
+session on it; an editor restores an older version; a bad upload shows its message; the whole flow by keyboard
+alone. Found by roles and labels; axe checks every state (the harness fails a page left unchecked)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.library_store import service as store
+from app.sessions.models import Facilitator
+
+from .conftest import assert_accessible, visit
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long enough password"
+EDITOR = "Erin Editor"
+FACILITATOR = "Sam Patel"
+EDIT_PAGE = re.compile(r"/library/([a-z0-9-]+)/edit(#[\w-]+)?$")
+
+WEB_PAGE = """<!doctype html><html lang="en"><head><title>Child E – Northshire Safeguarding Partnership</title></head>
+<body>
+<a href="#main">Skip to content</a>
+<div class="cookie-banner"><p>We use cookies to make this site work.</p><button>Accept cookies</button></div>
+<header><p>Northshire Safeguarding Partnership</p>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/about">About us</a></li><li><a href="/contact">Contact</a></li></ul></nav>
+</header>
+<main id="main"><article>
+<h1>Child E: seven minute briefing</h1>
+<p>Published 4 March 2025</p>
+<h2>Background</h2>
+<p>Child E was four and lived with her father, who had been unwell for some months. The family moved house three
+times in one year.</p>
+<h2>What did we learn?</h2>
+<ul><li>Agencies did not share what they knew about the moves.</li><li>Nobody asked Child E about her day.</li></ul>
+<h2>Questions to consider</h2>
+<ul><li>How do we hear the voice of a young child?</li></ul>
+<p><a href="/files/child-e.pdf">Download the briefing (PDF)</a></p>
+</article></main>
+<footer><p>© Northshire Safeguarding Partnership 2025</p><p><a href="/privacy">Privacy</a></p></footer>
+</body></html>
+"""
+
+
+def word_document(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Adult F: seven minute briefing", 0)
+    document.add_paragraph("Southdale Safeguarding Adults Board")
+    document.add_heading("Background", 1)
+    document.add_paragraph("Adult F was 78 and lived alone. Her son visited once a week.")
+    document.add_heading("What happened next", 1)
+    document.add_paragraph("Professionals did not join up their concerns about self-neglect.")
+    document.add_heading("Reflective questions", 1)
+    document.add_paragraph("How do we share concerns about self-neglect?", style="List Bullet")
+    document.save(path)
+    return path
+
+
+def pdf_document(path: Path) -> Path:
+    from weasyprint import HTML
+
+    HTML(string="""<html lang="en"><body><h1>Child G: learning summary</h1>
+      <p>Westvale Safeguarding Children Partnership</p>
+      <h2>Background</h2><p>Child G was fourteen and often missed school.</p>
+      <h2>Learning points</h2><p>Schools and health did not talk about the missed appointments.</p>
+      <h2>Questions for reflection</h2><ul><li>Who notices when a child stops coming to school?</li></ul>
+      </body></html>""").write_pdf(path)
+    return path
+
+
+def create_account(server, name: str, *, editor: bool) -> None:
+    with server.app.app_context():
+        account = Facilitator(name=name)
+        account.set_password(PASSWORD)
+        account.is_editor = editor
+        db.session.add(account)
+        db.session.commit()
+
+
+def sign_in(page: Page, name: str) -> None:
+    visit(page, "/login")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+
+
+def add_file(page: Page, path: Path) -> str:
+    """Upload one file from the Add a briefing page; the new draft's id."""
+    visit(page, "/library/new")
+    page.get_by_label("Briefing file").set_input_files(path)
+    page.get_by_role("button", name="Import the file").click()
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_contain_text("The briefing is a draft")
+    return EDIT_PAGE.search(page.url).group(1)
+
+
+def section(page: Page, heading: str):
+    """A section's fieldset on the edit page, by the words of its legend."""
+    return page.get_by_role("group", name=re.compile(rf"^Section \d+\s*: {re.escape(heading)}"))
+
+
+@pytest.fixture
+def server(live_server):
+    create_account(live_server, EDITOR, editor=True)
+    create_account(live_server, FACILITATOR, editor=False)
+    return live_server
+
+
+def test_an_editor_adds_a_word_document_a_pdf_and_a_web_page_corrects_and_publishes_and_a_facilitator_runs_it(
+    open_page, server, tmp_path
+):
+    page = open_page()
+    sign_in(page, EDITOR)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Edit the library").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Add a briefing").click()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add a briefing")
+
+    # A Word document: correct the kind the importer could not tell, and save.
+    adult_f = add_file(page, word_document(tmp_path / "adult-f.docx"))
+    expect(page.get_by_role("region", name=re.compile("Source text"))).to_contain_text("Adult F was 78")
+    happened = section(page, "What happened next")
+    expect(happened.get_by_label("Kind")).to_have_value("other")
+    happened.get_by_label("Kind").select_option(label="Learning")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_have_text("Saved.")
+    expect(section(page, "What happened next").get_by_label("Kind")).to_have_value("learning")
+
+    # A PDF: add a reflection question, then publish.
+    child_g = add_file(page, pdf_document(tmp_path / "child-g.pdf"))
+    page.get_by_label("New question").fill("What will we ask the school nurse?")
+    page.get_by_role("button", name="Add a question").click()
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    questions = page.get_by_role("list", name="Reflection questions")
+    expect(questions.get_by_role("listitem")).to_have_text(
+        ["Who notices when a child stops coming to school?", "What will we ask the school nurse?"]
+    )
+    page.get_by_role("button", name="Save and publish").first.click()
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_have_text("Published: the briefing is in every facilitator's library.")
+
+    # A saved web page: put back a line the importer set aside, preview it, publish.
+    web_page = tmp_path / "child-e.html"
+    web_page.write_text(WEB_PAGE, encoding="utf-8")
+    child_e = add_file(page, web_page)
+    set_aside = page.get_by_role("region", name="Lines set aside")
+    first_line = set_aside.locator(".set-aside__text").first
+    line_text = first_line.inner_text()
+    before = set_aside.locator(".set-aside__line").count()
+    set_aside.get_by_role("button", name=re.compile("^Put back")).first.click()
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_contain_text("The line is back")
+    expect(page.locator("#set-aside .set-aside__line")).to_have_count(before - 1)
+    with server.app.app_context():
+        assert line_text in "\n".join(store.get(child_e).briefing.texts())
+    page.get_by_role("link", name=re.compile("^Preview the steps")).click()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", level=2, name="Background")).to_be_visible()
+    page.go_back()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and publish").first.click()
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_contain_text("Published")
+
+    # The Word document is published too; all three are in the library now.
+    visit(page, f"/library/{adult_f}/edit")
+    page.get_by_role("button", name="Save and publish").first.click()
+    assert_accessible(page)
+    with server.app.app_context():
+        assert {store.get(i).status for i in (adult_f, child_g, child_e)} == {"published"}
+        title = store.get(child_g).briefing.title
+
+    # A facilitator (not an editor) finds it in the library and runs a session on it.
+    facilitator = open_page()
+    sign_in(facilitator, FACILITATOR)
+    expect(facilitator.get_by_role("link", name="Edit the library")).to_have_count(0)
+    visit(facilitator, "/briefings")
+    facilitator.get_by_role("link", name=title, exact=True).click()
+    assert_accessible(facilitator)
+    facilitator.get_by_role("link", name="Run this briefing").click()
+    assert_accessible(facilitator)
+    facilitator.get_by_role("button", name="Start the session").click()
+    expect(facilitator).to_have_url(re.compile(r"/sessions/[A-Za-z0-9_-]+/console$"))
+    assert_accessible(facilitator)
+    expect(facilitator.get_by_role("heading", level=1)).to_contain_text(title)
+
+    # The editor renames it, then restores the version before: facilitators see the old title again.
+    visit(page, f"/library/{child_g}/edit")
+    page.get_by_label("Title").fill("A title that was a mistake")
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^History and restore")).click()
+    assert_accessible(page)
+    versions = page.get_by_role("table", name="Versions, newest first")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text("title changed")
+    expect(versions.get_by_role("row").nth(1)).to_contain_text(EDITOR)
+    page.get_by_role("button", name=re.compile(r"^Restore version \d+")).first.click()
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_contain_text("restored")
+    expect(page.get_by_label("Title")).to_have_value(title)
+    visit(facilitator, "/briefings")
+    expect(facilitator.get_by_role("link", name=title, exact=True)).to_be_visible()
+
+
+def test_a_bad_upload_shows_its_message_at_the_field_and_changes_nothing(open_page, server, tmp_path):
+    page = open_page()
+    sign_in(page, EDITOR)
+    with server.app.app_context():
+        before = len(store.all_briefings())
+    fake = tmp_path / "briefing.pdf"
+    fake.write_bytes(b"This is not a PDF at all, only text with a .pdf name.\n")
+    visit(page, "/library/new")
+    page.get_by_label("Briefing file").set_input_files(fake)
+    page.get_by_role("button", name="Import the file").click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("The briefing has not been added")
+    expect(summary).to_be_focused()
+    file_field = page.get_by_label("Briefing file")
+    expect(file_field).to_have_attribute("aria-invalid", "true")
+    expect(file_field).to_have_accessible_description(re.compile("not a PDF"))
+    summary.get_by_role("link").click()
+    expect(file_field).to_be_focused()
+    with server.app.app_context():
+        assert len(store.all_briefings()) == before
+
+
+PASTED = """Child H: seven minute briefing
+
+Background
+Child H was nine and cared for his younger sister.
+
+What we found
+Young carers were not asked what help they needed.
+"""
+
+
+def tab_to(page: Page, name: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element's label (or text) starts with `name`; fail if it never does, and
+    check that it shows a visible focus indicator when it gets there."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const label = element.labels && element.labels[0] ? element.labels[0].innerText : "";
+                return (label || element.innerText || element.value || "").replace(/\\s+/g, " ").trim();
+            }"""
+        )
+        if focused.startswith(name):
+            shown = page.evaluate(
+                """() => {
+                    const style = getComputedStyle(document.activeElement);
+                    return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 3)
+                        || style.boxShadow !== "none" || style.backgroundColor === "rgb(255, 221, 0)";
+                }"""
+            )
+            assert shown, f"no visible focus indicator on {name!r}"
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def test_the_whole_flow_works_with_the_keyboard_alone(open_page, server):
+    page = open_page()
+    sign_in(page, EDITOR)
+    visit(page, "/library/new")
+
+    tab_to(page, "The briefing's text")
+    page.keyboard.insert_text(PASTED)
+    tab_to(page, "Import the text")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    briefing_id = EDIT_PAGE.search(page.url).group(1)
+
+    # Change the second section's kind with the arrow keys, add a question with Enter (Enter saves).
+    tab_to(page, "Kind")  # section 1
+    tab_to(page, "Kind")  # section 2
+    page.keyboard.press("Home")
+    expect(page.locator(":focus")).to_have_value("background")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(":focus")).to_have_value("learning")
+    tab_to(page, "New question")
+    page.keyboard.type("Who asks a young carer what they need?")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    expect(page.get_by_role("list", name="Reflection questions")).to_contain_text("Who asks a young carer what they need?")
+
+    tab_to(page, "Save and publish")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    expect(page.get_by_role("status").first).to_contain_text("Published")
+    with server.app.app_context():
+        stored = store.get(briefing_id)
+        assert stored.status == "published"
+        assert [s.kind for s in stored.briefing.sections][1] == "learning"
