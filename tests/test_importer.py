@@ -50,13 +50,16 @@ def forms_of(line: str) -> set[str]:
     return {line} | {match.group(1) for marker in _MARKERS if (match := marker.match(line))}
 
 
-def lost_lines(source_text: str, briefing: Briefing) -> list[str]:
-    """The non-blank source lines that appear nowhere in the briefing, each text accounting for one line.
+def lost_lines(source_text: str, briefing: Briefing, report=None) -> list[str]:
+    """The non-blank source lines that appear nowhere in the briefing nor in the report's lines set aside, each
+    text accounting for one line. A bare segment number ("3") is kept as its section's number.
 
     A line may match its text with or without its marker, so lines are matched to texts as a bipartite
     matching (augmenting paths): a greedy choice could wrongly report "1. x" lost when "x" is also a line.
     """
     texts = briefing.texts() + ([briefing.source] if briefing.source else [])
+    texts += [str(section.number) for section in briefing.sections if section.number is not None]
+    texts += [entry.text for entry in report.set_aside] if report is not None else []
     slots: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
         slots.setdefault(text, []).append(index)
@@ -115,7 +118,7 @@ SEEDS = ["000", "001", "002", "003", "004"]
 @pytest.mark.parametrize("prefix", SEEDS)
 def test_every_non_blank_line_of_a_seed_is_kept_somewhere_in_the_briefing(prefix):
     result = import_seed(prefix)
-    assert lost_lines(seed_path(prefix).read_text(encoding="utf-8"), result.briefing) == []
+    assert lost_lines(seed_path(prefix).read_text(encoding="utf-8"), result.briefing, result.report) == []
 
 
 @pytest.mark.parametrize("prefix", SEEDS)
@@ -156,8 +159,13 @@ def test_the_wigan_title_line_gives_title_publisher_and_id_and_is_kept_whole_in_
 
 def test_wigan_headings_are_recognised_from_the_phrase_table():
     result = import_seed("001")
-    assert result.report.sections[2] == ("why_it_matters", "Why is this important to Wigan?", "phrase table")
-    assert ("what_to_do", "What can you do right now?", "phrase table") in result.report.sections
+    # The report names the phrase of the table that decided each kind.
+    assert result.report.sections[2] == (
+        "why_it_matters", "Why is this important to Wigan?", 'phrase table "Why is this important to <place>?"'
+    )
+    assert (
+        "what_to_do", "What can you do right now?", 'phrase table "What can you do right now?"'
+    ) in result.report.sections
     assert result.report.unclassified_headings == []
 
 
@@ -297,7 +305,7 @@ def test_the_report_lists_each_section_and_converts_to_plain_data():
     result = import_seed("004")
     data = result.report.to_dict()
     assert data["sections"][0] == {"kind": "about", "heading": "", "how": "text before the first heading"}
-    assert data["sections"][1]["how"] == "numbered segment"
+    assert data["sections"][1]["how"] == 'numbered segment, phrase table "Introduction <name>"'
     assert len(data["sections"]) == len(result.briefing.sections)
     assert isinstance(data["checks"], list) and data["unclassified_headings"] == []
 
@@ -363,7 +371,7 @@ def test_an_unknown_short_heading_becomes_an_other_section_and_is_reported():
 @pytest.mark.parametrize(
     "line",
     [
-        "What do you think happened next?",  # a question that is not in the table
+        "What do you think happened next?",  # a question to the reader, not a heading
         "Information about neglect",  # one of a run of similar lines
         "See [the toolkit](#)",  # has a link
         "A long line that has far too many words in it to be any kind of heading",
@@ -728,12 +736,14 @@ def test_a_word_document_uses_its_title_heading_and_list_styles(tmp_path):
     briefing = result.briefing
     assert briefing.title == "Child N"
     assert kinds_and_headings(briefing) == [
-        ("other", "The story so far"),
+        ("background", "The story so far"),  # not in the table: its meaning word "story" decides
         ("learning", "What we have learned"),
         ("what_to_do", "What do I need to do?"),
         ("resources", "Want to learn more?"),
     ]
-    assert result.report.sections[0] == ("other", "The story so far", "document heading style")
+    assert result.report.sections[0] == (
+        "background", "The story so far", 'document heading style, meaning words "story"'
+    )
     learning = briefing.sections[1]
     assert [item.text for item in learning.items] == ["Neglect is hard to see.", "Ask about food."]
     assert learning.items[0].notes == ["Learning for Practice: look at the home."]
@@ -800,3 +810,37 @@ def test_an_upload_is_read_from_its_bytes_by_what_it_is_whatever_its_name(tmp_pa
         import_bytes(b"", "child.txt")
     with pytest.raises(ImportFailed, match="old-style Word"):
         import_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "child.doc")
+
+
+# --- saved web pages -----------------------------------------------------------------------------------------
+
+WEB_PAGES = REPO / "tests" / "fixtures" / "web_pages"
+
+
+def test_a_saved_web_page_gives_the_article_and_sets_aside_the_page_furniture_with_reasons():
+    result = import_file(WEB_PAGES / "council-child-q.html")
+    briefing, report = result.briefing, result.report
+    assert briefing.title == "Child Q"
+    assert briefing.publisher == "Anytown Safeguarding Children Partnership"
+    assert briefing.date == "2023-03-14"
+    headings = [section.heading for section in briefing.sections]
+    assert headings[:3] == ["Background", "What did the review find?", "Learning Point"]
+    assert section(briefing, "Questions to consider").items[1].text == "Who would you tell?"
+    resources = section(briefing, "Want to learn more?")
+    assert Link("full report", "https://example.org/child-q-report") in resources.links
+    reasons = {entry.text: entry.reason for entry in report.set_aside}
+    assert reasons["Skip to content"] == "navigation"
+    assert reasons["Accept all cookies"] == "cookie banner"
+    assert reasons["Toggle Contrast"] == "accessibility toolbar"
+    assert reasons["Anytown Safeguarding Children Partnership logo"] == "image text"
+    assert reasons["Last updated: 20 March 2023"] == "date line"
+    assert reasons["© 2023 Anytown Council. All rights reserved."] == "page footer"
+    assert reasons["New multi-agency training dates"] == "page furniture"
+    # Nothing is silently lost: every line of the page is in the briefing or set aside, at its place.
+    kept = {normalise(text) for text in briefing.texts() + [briefing.source]}
+    for number, line in enumerate(report.source_lines, start=1):
+        plain = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        in_briefing = any(plain in re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text) for text in kept)
+        assert in_briefing or any(entry.line == number for entry in report.set_aside), line
+    for entry in report.set_aside:  # each at its line of the page (a link kept as Markdown, to put back)
+        assert report.source_lines[entry.line - 1] == re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", entry.text)

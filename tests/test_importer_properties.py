@@ -55,7 +55,7 @@ def test_any_text_is_either_imported_or_refused_with_a_message_and_no_line_is_lo
     if result is None:
         return
     briefing = result.briefing
-    assert lost_lines(text, briefing) == []
+    assert lost_lines(text, briefing, result.report) == []
     assert empty_sections(briefing) == []
     assert briefing.title.strip()
     assert ID_PATTERN.match(briefing.id)
@@ -72,6 +72,6 @@ def test_with_a_title_given_any_non_blank_text_imports(body):
     if result is None:  # only refused for control characters or size, which this text cannot have much of
         assert re.search(r"[\x00-\x08\x0e-\x1b\x7f]", body)
         return
-    assert lost_lines(body, result.briefing) == []
+    assert lost_lines(body, result.briefing, result.report) == []
     numbers = [s.number for s in result.briefing.sections if s.number is not None]
     assert numbers == sorted(numbers)  # numbered segments always end up in numbered order

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from ..markup import links_in, plain_text
-from .phrases import kind_of_heading
+from .meaning import kind_by_meaning
+from .phrases import kind_of_heading, phrase_of_heading
 from .report import HOW_NUMBERED, HOW_PHRASE, HOW_TITLE_STYLE, HOW_UNRECOGNISED
 
 # --- source lines ----------------------------------------------------------------------------------------
@@ -42,6 +43,13 @@ URL = re.compile(r"(?:https?://|www\.)\S", re.IGNORECASE)
 # "Learning for Practice: ..." — a short label and a colon that starts a note on the item above.
 _LABELLED = re.compile(r"^(?P<label>[^\s:][^:]{0,40}):\s+\S")
 _SENTENCE_END = tuple(".!?;:,")
+
+
+def plain_line(text: str) -> str:
+    """A line's words without Markdown link syntax: "Read the [report](https://...)" -> "Read the report"."""
+    if "](" not in text:
+        return text
+    return normalise(plain_text(text))
 
 
 def has_link(text: str) -> bool:
@@ -99,10 +107,60 @@ class Token:
     how: str = ""
     number: int | None = None
     ordered: bool = False
+    line: int | None = None  # the source line it came from
+
+
+def heading_kind(text: str) -> tuple[str, str] | None:
+    """(kind, how) for a heading's words: the phrase table first, then its meaning words; None if neither."""
+    if len(text) > LONGEST_TABLE_HEADING or len(text.split()) > 14 or has_link(text):
+        return None
+    if found := phrase_of_heading(text):
+        return found[0], f'{HOW_PHRASE} "{found[1]}"'
+    if found := kind_by_meaning(text):
+        return found[0], f'meaning words "{found[1]}"'
+    return None
+
+
+# A question to the reader ("What do you think happened next?") is for the team to discuss, not a heading.
+_TO_THE_READER = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
+
+
+def question_shaped(text: str) -> bool:
+    """A short question that can head a section ("What can we learn?", "Why is this important?")."""
+    words = text.split()
+    return (
+        0 < len(words) <= 12
+        and not _TO_THE_READER.search(text)
+        and text.endswith("?")
+        and text.count("?") == 1
+        and (text[0].isupper() or text[0].isdigit())
+        and not has_link(text)
+    )
+
+
+BARE_NUMBER = re.compile(r"^0?(\d{1,2})\.?$")
+
+
+def _segment_numbers(lines: list[SourceLine]) -> frozenset[int]:
+    """Lines that are a bare number ("1", "2", ... "7") mark the segments of a briefing when they count 1 to n
+    (n at least 4) once each, in any order (a tiled page reads out of order); otherwise they are text."""
+    numbers = [int(match.group(1)) for line in lines if line.style is None and (match := BARE_NUMBER.match(line.text))]
+    if len(numbers) >= 4 and sorted(numbers) == list(range(1, len(numbers) + 1)):
+        return frozenset(numbers)
+    return frozenset()
+
+
+def _ends_a_sentence(line: SourceLine | None) -> bool:
+    return line is None or line.style is not None or line.text.endswith(
+        (".", "!", "?", ":", ";", ")", '"', "”", "’")
+    ) or bool(BULLET.match(line.text) or NUMBERED.match(line.text))
 
 
 def classify(lines: list[SourceLine]) -> list[Token]:
+    """One token per line. Headings come from the document's own structure (styles, Markdown, outline), the
+    phrase table, or their shape: a short line (or a short question) standing alone between paragraphs."""
     tokens: list[Token] = []
+    segments = _segment_numbers(lines)
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index > 0 else None
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -111,46 +169,89 @@ def classify(lines: list[SourceLine]) -> list[Token]:
 
         if line.style in ("heading", "title"):
             tokens.append(_styled_heading(line))
-            continue
-        if line.style in ("bullet", "numbered"):
+        elif line.style in ("bullet", "numbered"):
             tokens.append(Token("item", text, text, number=line.number, ordered=line.style == "numbered"))
-            continue
-        if match := BULLET.match(text):
+        elif segments and (match := BARE_NUMBER.match(text)):
+            tokens.append(Token("segment", text, text, how=HOW_NUMBERED, number=int(match.group(1))))
+        elif match := BULLET.match(text):
             tokens.append(Token("item", match.group(1), text))
-            continue
-        if match := NUMBERED.match(text):
-            number, rest = int(match.group(1)), match.group(2)
-            continues_list = (
-                last is not None and last.role == "item" and last.ordered and last.number == number - 1
-            ) or (following is not None and _number_of(following) == number + 1)
-            kind = table_kind(rest)
-            segment = not continues_list and (
-                kind is not None
-                or (line.blank_before and line.blank_after and heading_shaped(rest) and following is not None)
-            )
-            if segment:
-                tokens.append(Token("heading", rest, text, kind=kind or "other", how=HOW_NUMBERED, number=number))
-            else:
-                tokens.append(Token("item", rest, text, number=number, ordered=True))
-            continue
-        if (kind := table_kind(text)) is not None:
-            tokens.append(Token("heading", text, text, kind=kind, how=HOW_PHRASE))
-            continue
-        if last is not None and last.role in ("item", "note") and not line.blank_before:
+        elif match := NUMBERED.match(text):
+            tokens.append(_numbered(line, int(match.group(1)), match.group(2), last, following))
+        elif (found := _table_heading(text)) is not None:
+            tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
+        elif last is not None and last.role in ("item", "note") and not line.blank_before:
             tokens.append(Token("note", text, text))
-            continue
-        if (
-            line.blank_before
-            and line.blank_after
-            and heading_shaped(text)
-            and following is not None
-            and not _could_be_heading(following)
-            and not _in_run(text, previous, following)
-        ):
-            tokens.append(Token("heading", text, text, how=HOW_UNRECOGNISED))
-            continue
-        tokens.append(Token("paragraph", text, text))
+        elif _stands_alone_as_heading(line, previous, following):
+            found = heading_kind(text)
+            kind, how = found if found else ("other", HOW_UNRECOGNISED)
+            tokens.append(Token("heading", text, text, kind=kind, how=how))
+        else:
+            tokens.append(Token("paragraph", text, text))
+        tokens[-1].line = line.source_line
     return tokens
+
+
+def _table_heading(text: str) -> tuple[str, str] | None:
+    if len(text) > LONGEST_TABLE_HEADING or len(text.split()) > 12 or has_link(text):
+        return None
+    found = phrase_of_heading(text)
+    return (found[0], f'{HOW_PHRASE} "{found[1]}"') if found else None
+
+
+def _numbered(line: SourceLine, number: int, rest: str, last: Token | None, following: SourceLine | None) -> Token:
+    """"1. Learning Journey: What did we do?" heads a segment; "1. Read the toolkit." is a list item."""
+    text = line.text
+    continues_list = (
+        last is not None and last.role == "item" and last.ordered and last.number == number - 1
+    ) or (following is not None and _number_of(following) == number + 1)
+    found = heading_kind(rest)
+    shaped = heading_shaped(rest) or question_shaped(rest)
+    segment = not continues_list and following is not None and (
+        (found is not None and found[1].startswith(HOW_PHRASE))
+        or (shaped and ((line.blank_before and line.blank_after) or found is not None or rest.endswith("?")))
+    )
+    if segment:
+        kind, how = found if found else ("other", "")
+        how = f"{HOW_NUMBERED}, {how}" if how else HOW_NUMBERED
+        return Token("heading", rest, text, kind=kind, how=how, number=number)
+    return Token("item", rest, text, number=number, ordered=True)
+
+
+def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, following: SourceLine | None) -> bool:
+    """A heading the table does not list, known by its shape and place.
+
+    With blank lines around it: a short line that is not a sentence, with content (not another heading) after
+    it. Without blank lines (text copied from a web page often has none): the same, or a short question, between
+    a finished sentence (or list) and the text under it; a short line with no meaning words needs the text
+    after it to be a paragraph, not a run of similar lines."""
+    text = line.text
+    if following is None or _in_run(text, previous, following):
+        return False
+    if line.blank_before and line.blank_after:
+        if heading_shaped(text) and not _could_be_heading(following):
+            return True
+        return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
+            heading_kind(text) is not None or len(following.text.split()) > 8
+        )
+    if not _ends_a_sentence(previous):
+        return False
+    if heading_shaped(text):
+        return not _could_be_heading(following) and (
+            heading_kind(text) is not None or len(following.text.split()) > 6 or bool(BULLET.match(following.text))
+            or following.style in ("bullet", "numbered")
+        )
+    return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
+        heading_kind(text) is not None or len(following.text.split()) > 8
+    )
+
+
+def _questionish(line: SourceLine | None) -> bool:
+    if line is None:
+        return False
+    text = line.text
+    if match := BULLET.match(text) or NUMBERED.match(text):
+        text = match.group(match.lastindex)
+    return text.rstrip().endswith("?")
 
 
 def _styled_heading(line: SourceLine) -> Token:
@@ -158,7 +259,12 @@ def _styled_heading(line: SourceLine) -> Token:
     if match := NUMBERED.match(text):
         number, text = int(match.group(1)), match.group(2)
     how = HOW_TITLE_STYLE if line.style == "title" else line.how
-    return Token("heading", text, line.text, kind=table_kind(text) or "other", how=how, number=number)
+    found = heading_kind(text)
+    if found and line.style == "title":
+        return Token("heading", text, line.text, kind=found[0], how=how, number=number)
+    if found:
+        return Token("heading", text, line.text, kind=found[0], how=f"{how}, {found[1]}", number=number)
+    return Token("heading", text, line.text, kind="other", how=how, number=number)
 
 
 def _number_of(line: SourceLine) -> int | None:

@@ -55,9 +55,9 @@ def heading_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lookup() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
-    exact: dict[str, str] = {}
-    patterns: list[tuple[re.Pattern[str], str]] = []
+def _lookup() -> tuple[dict[str, tuple[str, str]], list[tuple[re.Pattern[str], str, str]]]:
+    exact: dict[str, tuple[str, str]] = {}
+    patterns: list[tuple[re.Pattern[str], str, str]] = []
     for kind, phrases in HEADING_PHRASES.items():
         for phrase in phrases:
             key = heading_key(phrase)
@@ -65,24 +65,30 @@ def _lookup() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
                 regex = re.escape(key)
                 for placeholder in _PLACEHOLDERS:
                     regex = regex.replace(re.escape(placeholder), _PLACEHOLDER)
-                patterns.append((re.compile(regex + "$"), kind))
+                patterns.append((re.compile(regex + "$"), kind, phrase))
             else:
-                exact.setdefault(key, kind)
+                exact.setdefault(key, (kind, phrase))
     return exact, patterns
 
 
-def kind_of_heading(text: str) -> str | None:
-    """The section kind a heading names, or None when the phrase is not in the table."""
+def phrase_of_heading(text: str) -> tuple[str, str] | None:
+    """(kind, the table's phrase) for a heading the table lists, or None."""
     key = heading_key(text)
     if not key:
         return None
     exact, patterns = _lookup()
     if key in exact:
         return exact[key]
-    for pattern, kind in patterns:
+    for pattern, kind, phrase in patterns:
         if pattern.match(key):
-            return kind
+            return kind, phrase
     return None
+
+
+def kind_of_heading(text: str) -> str | None:
+    """The section kind a heading names, or None when the phrase is not in the table."""
+    found = phrase_of_heading(text)
+    return found[0] if found else None
 
 
 def duplicate_phrases() -> list[str]:

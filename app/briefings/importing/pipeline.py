@@ -14,7 +14,8 @@ from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
 from .pdf_reader import pdf_lines, pdf_text
 from .report import HOW_PREAMBLE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
-from .sections import build_sections, in_numbered_order, missing_reflection_check
+from .furniture import iso_date, set_aside_furniture
+from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
 from .themes import suggest_themes
 from .titles import place_of, review_type_of, slugify, split_title_line, take_title
@@ -94,7 +95,14 @@ def _import_data(
         text = decode_text(data, name)
         if kind == "html":
             page = html_lines(text, name, limits)
-            return _import_lines(page.lines, source_lines=page.source_lines, set_aside=page.set_aside, **common)
+            return _import_lines(
+                page.lines,
+                source_lines=page.source_lines,
+                set_aside=page.set_aside,
+                publisher=page.publisher,
+                date=page.date,
+                **common,
+            )
         text = checked_text(text, limits, name)
         return _import_lines(text_lines(text), source_lines=text.splitlines(), **common)
     if size > limits.max_file_bytes:
@@ -158,6 +166,8 @@ def _import_lines(
     *,
     source_lines: list[str],
     set_aside: list[SetAside] | None = None,
+    publisher: str = "",
+    date: str = "",
     source_name: str,
     title: str | None,
     briefing_id: str | None,
@@ -175,8 +185,15 @@ def _import_lines(
         raise ImportFailed(
             f"The id '{briefing_id}' must be lowercase letters, digits and hyphens, e.g. '{suggestion}'."
         )
+    for number, line in enumerate(lines, start=1):
+        if line.source_line is None:
+            line.source_line = number
 
     report = ImportReport(source_lines=list(source_lines), set_aside=list(set_aside or []))
+    cleaned = set_aside_furniture(lines, title_given=title is not None)
+    lines = cleaned.lines
+    report.set_aside.extend(cleaned.set_aside)
+    report.set_aside.sort(key=lambda entry: entry.line)
     tokens = classify(lines)
     if sum(token.role == "heading" for token in tokens) > limits.max_headings:
         raise ImportFailed(
@@ -185,7 +202,7 @@ def _import_lines(
         )
     title_token = take_title(tokens, title_given=title is not None)
     if title_token is None and title is None:
-        first = lines[0].text
+        first = lines[0].text if lines else ""
         shown = first if len(first) <= 80 else first[:77] + "..."
         raise ImportFailed(
             f"{named} does not start with a title (its first line, '{shown}', is not title-shaped: it reads as a "
@@ -199,33 +216,36 @@ def _import_lines(
 
     briefing = Briefing(id="", title="")
     if title_token is not None:
-        title_line = split_title_line(title_token.text)
-        briefing.title = title if title is not None else title_line.title
-        briefing.publisher = title_line.publisher
-        if briefing.title != title_line.line:
-            # The title line carries more than the title (the publisher, "7 Minute Briefing"); keep all of it.
-            briefing.source = title_line.line
-            report.check(
-                f"The first line '{title_line.line}' is kept in 'source'; the title is '{briefing.title}'.",
-                field="title",
-            )
-        elif title is None:
-            where = "the document's Title style" if title_token.how == HOW_TITLE_STYLE else "the first line"
-            report.check(f"The title '{briefing.title}' was taken from {where}.", field="title")
-        if title_line.publisher:
-            report.check(f"The publisher '{title_line.publisher}' was guessed from the first line.", field="publisher")
-        if title is None and title_token.role == "heading" and title_token.kind != "other":
-            report.check(
-                f"The title '{briefing.title}' reads like a section heading, not the briefing's name: give the "
-                "real title (e.g. the child's name) with --title.",
-                field="title",
-            )
+        _fill_in_title(briefing, report, title_token, title)
     else:
         briefing.title = title or ""
+    if publisher and not briefing.publisher:
+        briefing.publisher = publisher
+        report.check(f"The publisher '{publisher}' was taken from the page's details.", field="publisher")
+    if cleaned.publisher and not briefing.publisher:
+        briefing.publisher = cleaned.publisher
+        report.check(f"The publisher '{cleaned.publisher}' was taken from the masthead above the title.",
+                     field="publisher")
+    for found, where in ((date, "the page's details"), (cleaned.date, "a date line")):
+        if found and not briefing.date:
+            briefing.date = found
+            report.check(f"The date {found} was taken from {where}: check it is the publication date.", field="date")
 
-    sections, hows = build_sections(tokens, report)
-    sections = in_numbered_order(sections, report)
+    built = build_sections(tokens, report)
+    all_text = " ".join(plain_text(text) for text in [*briefing.texts(), briefing.source] + [
+        text for section in built.sections for text in section.texts()
+    ])
+    briefing.review_type = review_type_of(all_text)
+    thematic = is_thematic(all_text, briefing.review_type)
+    guesses = kinds_from_content(built, thematic=thematic)
+    hows = built.hows
+    starts = {index: built.lines.get(id(section)) for index, section in enumerate(built.sections)}
+    sections = in_numbered_order(built.sections, report)
     briefing.sections = sections
+    position = {id(section): index for index, section in enumerate(sections)}
+    for index, message in guesses:
+        report.check(message, section=position[id(built.sections[index])], field="kind")
+    _place_set_aside(report, sections, {id(built.sections[i]): line for i, line in starts.items()})
 
     place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
     prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
@@ -233,7 +253,6 @@ def _import_lines(
     if briefing_id is None and briefing.id == "briefing":
         report.check("No id could be made from the title; it is 'briefing': pass one with --id.", field="id")
 
-    all_text = " ".join(plain_text(text) for text in briefing.texts() + [briefing.source])
     briefing.themes = suggest_themes(all_text)
     if briefing.themes:
         report.check(
@@ -243,7 +262,6 @@ def _import_lines(
         )
     else:
         report.check("No themes were suggested: add the briefing's themes by hand.", field="themes")
-    briefing.review_type = review_type_of(all_text)
     if briefing.review_type:
         report.check(f"The review type '{briefing.review_type}' was guessed from the text.", field="review_type")
 
@@ -257,9 +275,66 @@ def _import_lines(
                 section=index,
                 field="kind",
             )
+    if report.set_aside:
+        reasons = sorted({entry.reason for entry in report.set_aside})
+        report.check(
+            f"{len(report.set_aside)} line(s) of the source were set aside as not part of the briefing "
+            f"({', '.join(reasons)}): check none of them belongs in it; any can be put back."
+        )
     if not briefing.sections_of("reflection"):
         message, index = missing_reflection_check(sections)
         report.check(message, section=index, field="kind" if index is not None else "")
     return ImportResult(briefing=briefing, report=report)
 
 
+# "Adult P - published February 2024": the title, then when it was published.
+_PUBLISHED_SUFFIX = re.compile(r"\s*[-–—|,:]\s*(?:published|updated|posted)\b[^-–—|]*$", re.IGNORECASE)
+
+
+def _fill_in_title(briefing: Briefing, report: ImportReport, title_token, title: str | None) -> None:
+    title_line = split_title_line(title_token.text)
+    if (suffix := _PUBLISHED_SUFFIX.search(title_line.title)) and iso_date(suffix.group(0)):
+        briefing.date = iso_date(suffix.group(0))
+        title_line.title = title_line.title[: suffix.start()].strip()
+    briefing.title = title if title is not None else title_line.title
+    briefing.publisher = title_line.publisher
+    if briefing.title != title_line.line:
+        # The title line carries more than the title (the publisher, "7 Minute Briefing"); keep all of it.
+        briefing.source = title_line.line
+        report.check(
+            f"The first line '{title_line.line}' is kept in 'source'; the title is '{briefing.title}'.",
+            field="title",
+        )
+    elif title is None:
+        where = "the document's Title style" if title_token.how == HOW_TITLE_STYLE else "the first line"
+        report.check(f"The title '{briefing.title}' was taken from {where}.", field="title")
+    if title_line.publisher:
+        report.check(f"The publisher '{title_line.publisher}' was guessed from the first line.", field="publisher")
+    if title is None and title_token.role == "heading" and title_token.kind != "other":
+        report.check(
+            f"The title '{briefing.title}' reads like a section heading, not the briefing's name: give the "
+            "real title (e.g. the child's name) with --title.",
+            field="title",
+        )
+
+
+def _place_set_aside(report: ImportReport, sections: list, starts: dict[int, int | None]) -> None:
+    """Each line set aside is placed in (or next to) the section whose text it sat in, for a person to see."""
+    begins = sorted(
+        (line, index) for index, section in enumerate(sections) if (line := starts.get(id(section))) is not None
+    )
+    for entry in report.set_aside:
+        before = [index for line, index in begins if line <= entry.line]
+        entry.section = max(before, key=lambda index: starts[id(sections[index])]) if before else None
+
+
+# A briefing about a reviewed case names a review or a person the review was about; one about a subject
+# (definitions, types, signs) does neither, and must not be given learning or actions it does not state.
+_CASE_WORDS = re.compile(
+    r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b|the review (?:found|identified|highlighted)"
+    r"|this review|the review into|review was commissioned|SAR|CSPR|LCSPR|SCR|DHR|died|death of)",
+)
+
+
+def is_thematic(text: str, review_type: str) -> bool:
+    return not review_type and not _CASE_WORDS.search(text)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from ..markup import links_in
 from ..model import Block, Item, Section
 from .blocks import Token
-from .report import HOW_PREAMBLE, ImportReport
+from .meaning import kind_by_content
+from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
 
@@ -20,6 +21,9 @@ class _Draft:
     has_content: bool = False
     gathering: bool = False  # an empty heading taking the headings after it as its sub-headings
     gathered: list[str] = field(default_factory=list)
+    line: int | None = None  # the source line it starts at
+    segment: bool = False  # started by a bare number ("3") on its own line
+    contents: list[Token] = field(default_factory=list)
 
     def takes_as_subheading(self, token: Token) -> bool:
         if not self.section.heading or token.number is not None:
@@ -29,28 +33,47 @@ class _Draft:
         return token.kind in (self.section.kind, "other")
 
 
-def build_sections(tokens: list[Token], report: ImportReport) -> tuple[list[Section], dict[int, str]]:
-    """Sections in the order the text gives them, and how each one's heading was recognised (by id())."""
+@dataclass
+class Built:
+    """Sections in the order the text gives them, with how each kind was found and where each one starts."""
+
+    sections: list[Section]
+    hows: dict[int, str]  # id(section) -> how its kind was found
+    lines: dict[int, int | None]  # id(section) -> the source line it starts at
+
+
+def build_sections(tokens: list[Token], report: ImportReport) -> Built:
     drafts: list[_Draft] = []
     for token in tokens:
         current = drafts[-1] if drafts else None
+        if token.role == "segment":
+            section = Section(kind="other", heading="", number=token.number)
+            drafts.append(_Draft(section, HOW_NUMBERED, heading_source=token.source, line=token.line, segment=True))
+            continue
         if token.role == "heading":
+            if current is not None and current.segment and not current.has_content and not current.section.heading:
+                # "3" on its own line, then a heading: the heading is segment 3's.
+                current.section.heading, current.section.kind = token.text, token.kind
+                current.how = f"{HOW_NUMBERED}, {token.how}"
+                current.gathered.append(token.text)
+                continue
             if current is not None and current.takes_as_subheading(token):
                 current.section.blocks.append(Block("subheading", text=token.text, links=links_in(token.text)))
                 current.gathering = True
                 current.gathered.append(token.text)
                 continue
             section = Section(kind=token.kind, heading=token.text, number=token.number)
-            drafts.append(_Draft(section, token.how, heading_source=token.source))
+            drafts.append(_Draft(section, token.how, heading_source=token.source, line=token.line))
             continue
         if current is None:
-            current = _Draft(Section(kind="about", heading=""), HOW_PREAMBLE)
+            current = _Draft(Section(kind="about", heading=""), HOW_PREAMBLE, line=token.line)
             drafts.append(current)
         _add_content(current.section, token)
+        current.contents.append(token)
         current.has_content = True
 
     for draft in drafts:
-        if draft.gathered and draft.has_content:
+        if draft.gathered and draft.has_content and not draft.segment:
             shown = ", ".join(f"'{text}'" for text in draft.gathered)
             report.check(
                 f"'{draft.section.heading}' had nothing under it but more headings: {shown} became its "
@@ -75,12 +98,13 @@ def _add_content(section: Section, token: Token) -> None:
         blocks.append(Block("paragraph", text=token.text, links=links_in(token.text)))
 
 
-def _without_empty_sections(drafts: list[_Draft], report: ImportReport) -> tuple[list[Section], dict[int, str]]:
+def _without_empty_sections(drafts: list[_Draft], report: ImportReport) -> Built:
     """Keep a heading with nothing under it as text, so no section is empty and no line is lost.
 
     It becomes a sub-heading at the end of the section before it; at the very start it becomes a paragraph of
     the opening "about" section.
     """
+    _split_by_content(drafts)
     kept: list[_Draft] = []
     leading: list[str] = []
     for draft in drafts:
@@ -100,9 +124,31 @@ def _without_empty_sections(drafts: list[_Draft], report: ImportReport) -> tuple
             preamble = kept[0].section
         else:
             preamble = Section(kind="about", heading="")
-            kept.insert(0, _Draft(preamble, HOW_PREAMBLE, has_content=True))
+            kept.insert(0, _Draft(preamble, HOW_PREAMBLE, has_content=True, line=drafts[0].line))
         preamble.blocks[:0] = [Block("paragraph", text=text, links=links_in(text)) for text in leading]
-    return [draft.section for draft in kept], {id(draft.section): draft.how for draft in kept}
+    return Built(
+        sections=[draft.section for draft in kept],
+        hows={id(draft.section): draft.how for draft in kept},
+        lines={id(draft.section): draft.line for draft in kept},
+    )
+
+
+def _split_by_content(drafts: list[_Draft]) -> None:
+    """Text with no headings at all (a news item of a few paragraphs) is split where its content changes."""
+    if len(drafts) != 1 or drafts[0].how != HOW_PREAMBLE or len(drafts[0].contents) < 2:
+        return
+    draft = drafts.pop()
+    groups: list[list[Token]] = []
+    for token in draft.contents:
+        if token.role == "paragraph" or not groups:
+            groups.append([token])
+        else:
+            groups[-1].append(token)  # a list stays with the paragraph that leads into it
+    for group in groups:
+        section = Section(kind="other", heading="")
+        for token in group:
+            _add_content(section, token)
+        drafts.append(_Draft(section, HOW_NO_HEADINGS, has_content=True, line=group[0].line, contents=group))
 
 
 def in_numbered_order(sections: list[Section], report: ImportReport) -> list[Section]:
@@ -148,3 +194,50 @@ def missing_reflection_check(sections: list[Section]) -> tuple[str, int | None]:
         None,
     )
 
+
+
+def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]:
+    """Give sections without a heading (bare-number segments, text with no headings) a kind from their content.
+
+    Returns (section index, check message) for every kind decided this way: each is a guess for a person to
+    check. Neighbouring headingless paragraphs that show the same kind (or none) become one section. A thematic
+    briefing never gets a learning or action kind this way (kind_by_content leaves them out)."""
+    sections: list[Section] = []
+    hows: dict[int, str] = {}
+    lines: dict[int, int | None] = {}
+    decided: list[tuple[Section, str]] = []
+    for section in built.sections:
+        how = built.hows.get(id(section), "")
+        headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
+        if not headingless or section.kind != "other":
+            sections.append(section)
+            hows[id(section)], lines[id(section)] = how, built.lines.get(id(section))
+            continue
+        found = kind_by_content(section.texts(), thematic=thematic)
+        previous = sections[-1] if sections else None
+        if (
+            how == HOW_NO_HEADINGS
+            and previous is not None
+            and hows.get(id(previous), "").startswith(HOW_NO_HEADINGS)
+            and (found is None or found[0] == previous.kind)
+        ):
+            previous.blocks.extend(section.blocks)  # the same subject goes on
+            continue
+        if found is None and how == HOW_NO_HEADINGS and not sections and not thematic:
+            found = ("background", "the opening paragraph")  # a news item opens with who and what happened
+        if found is not None:
+            section.kind = found[0]
+            how = f"{how}, content cue \"{found[1]}\""
+            decided.append((section, found[1]))
+        sections.append(section)
+        hows[id(section)], lines[id(section)] = how, built.lines.get(id(section))
+    built.sections, built.hows, built.lines = sections, hows, lines
+    index_of = {id(section): index for index, section in enumerate(sections)}
+    return [
+        (
+            index_of[id(section)],
+            f"'{section.label}' has no heading of its own; its kind '{section.kind}' was guessed from its words "
+            f"(\"{cue}\"): check it.",
+        )
+        for section, cue in decided
+    ]

@@ -12,7 +12,13 @@ from .report import HOW_TITLE_STYLE
 # --- the title -------------------------------------------------------------------------------------------
 
 # "Wigan Safeguarding Partnership 7 Minute Briefing – Child 1&2": publisher, the words, then the briefing's name.
-_BRIEFING_WORDS = re.compile(r"\b(?:7|seven)[\s-]*minute[\s-]*briefings?\b", re.IGNORECASE)
+_BRIEFING_WORDS = re.compile(r"\b(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*briefings?\b", re.IGNORECASE)
+# Words that make a line before the text the briefing's own title rather than the page's furniture.
+BRIEFING_MENTION = re.compile(
+    r"\b(?:(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*briefings?|briefing|learning (?:summary|brief|review)"
+    r"|learning from|lessons from|key messages)\b",
+    re.IGNORECASE,
+)
 _SEPARATOR_CHARS = " -–—:|,"
 # Words that make the text before "7 Minute Briefing" an organisation rather than part of the title.
 # ("Children" alone is not enough: "Children missing education 7 Minute Briefing" names a topic.)
@@ -59,6 +65,11 @@ def _split_at_briefing_words(line: str) -> _TitleLine:
     if is_organisation:
         return _TitleLine(line, after, publisher=before)
     return _TitleLine(line, line)
+
+
+def is_organisation(text: str) -> bool:
+    """Whether words name an organisation ("Anytown Safeguarding Children Partnership"), not a topic."""
+    return bool({word.casefold().strip(".,'’()") for word in text.split()} & _ORGANISATION_WORDS)
 
 
 def place_of(publisher: str) -> str:

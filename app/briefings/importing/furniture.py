@@ -1,0 +1,250 @@
+"""Page furniture in text: the lines around a briefing that are not part of it, set aside with a reason.
+
+Briefings copied from web pages (or saved as text) carry the page around them: "Skip to content", an
+accessibility toolbar, the publisher's masthead, a banner, "Published: ...", "Date: ... | Category: ...",
+"Download the briefing (PDF)", and on a listing page the next news item. Saved web pages (.html) are cleaned by
+an extraction library first (html_reader.py); these rules cover what reaches the importer as text, and the
+date and download lines an extractor keeps.
+
+Nothing is dropped: every line set aside is listed in the report with its reason, and a person can put it back.
+The rules are deliberately narrow (a line must look like furniture as a whole, not merely mention a word), so
+a briefing's own sentence about cookies or downloads stays in the briefing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, title_shaped
+from .phrases import kind_of_heading
+from .report import SetAside
+from .titles import BRIEFING_MENTION as BRIEFING_WORDS
+from .titles import is_organisation, review_type_of
+
+_WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
+    ("navigation", re.compile(
+        r"^(?:skip to (?:main )?content|skip navigation|back to top|main menu|menu|search|close|print(?: this page)?"
+        r"|share(?: this page| this article)?(?::.*)?|share on \w+|breadcrumbs?|you are here:?.*|contents|on this page"
+        r"|previous|next|(?:home|homepage)(?:\s*[>›»/|-]\s*.+)?|home\s+\S.{0,80})$",
+        re.IGNORECASE,
+    )),
+    ("accessibility toolbar", re.compile(
+        r"^(?:toggle (?:high )?contrast|high contrast|(?:increase|decrease|reset|change) (?:text|font) size|text size"
+        r"|accessibility(?: tools| options| settings)?|listen(?: to this page)?|translate(?: this page)?|a\s*a\s*a)$",
+        re.IGNORECASE,
+    )),
+]
+_COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_COOKIE_CHOICE = re.compile(r"\b(?:accept|reject|allow|we use|settings|preferences|consent)\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(
+    r"^(?:date(?: published)?|published(?: on)?|posted(?: on)?|first published|last (?:updated|reviewed|modified)"
+    r"|updated|reviewed|review date|author|written by|by|category|categories|tags?|topics?|reading time)\b\s*[:\-–]?\s*",
+    re.IGNORECASE,
+)
+_DOWNLOAD = re.compile(r"^\W*(?:download|view|open|read)\b.{0,80}\b(?:pdf|docx?|word|briefing|kb|mb)\b.{0,20}$",
+                       re.IGNORECASE)
+_IMAGE_TEXT = re.compile(r"^(?:image|photo|picture|logo|icon|graphic)\s*(?::|of\b)|\blogo$", re.IGNORECASE)
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?,?\s+(\d{4})\b", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_YEAR = re.compile(r"\b([a-z]{3,9})\s+(\d{4})\b", re.IGNORECASE)
+_DATE_WORDS = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?" r"[\w\s,./-]{0,30}\d{4}$", re.IGNORECASE
+)
+
+
+def iso_date(text: str) -> str:
+    """The first date in a line as ISO text ("27th Nov 2023" -> "2023-11-27", "February 2024" -> "2024-02")."""
+    for pattern, order in ((_ISO_DATE, "ymd"), (_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"),
+                           (_NUMERIC_DATE, "dmy#")):
+        for match in pattern.finditer(text):
+            parts = match.groups()
+            try:
+                if order == "ymd":
+                    year, month, day = (int(part) for part in parts)
+                elif order == "dmy":
+                    day, month, year = int(parts[0]), _MONTHS.get(parts[1].casefold()[:9]), int(parts[2])
+                elif order == "mdy":
+                    month, day, year = _MONTHS.get(parts[0].casefold()), int(parts[1]), int(parts[2])
+                else:  # 22/05/2025: UK order
+                    day, month, year = (int(part) for part in parts)
+                if month is None:
+                    continue
+                return datetime.date(year, month, day).isoformat()
+            except ValueError:
+                continue
+    for match in _MONTH_YEAR.finditer(text):
+        month = _MONTHS.get(match.group(1).casefold())
+        if month and 1900 < int(match.group(2)) < 2200:
+            return f"{int(match.group(2)):04d}-{month:02d}"
+    return ""
+
+
+def furniture_reason(text: str) -> str:
+    """Why a whole line is page furniture ("navigation", "date line", ...), or "" when it is not."""
+    plain = plain_line(text)
+    words = plain.split()
+    if not words:
+        return ""
+    bare = BULLET.match(plain)
+    stripped = bare.group(1) if bare else plain
+    for reason, pattern in _WHOLE_LINE_FURNITURE:
+        if len(stripped) <= 100 and pattern.match(stripped.strip(" .:")):
+            return reason
+    if _COOKIE.search(plain) and _COOKIE_CHOICE.search(plain) and len(words) <= 45:
+        return "cookie banner"
+    if len(words) <= 16 and (label := _DATE_LABEL.match(plain)):
+        rest = plain[label.end():]
+        if iso_date(plain) or "|" in plain or len(rest.split()) <= 6:
+            return "date line"
+    if len(words) <= 8 and iso_date(plain) and _DATE_WORDS.match(plain.strip(" .")):
+        return "date line"
+    if len(words) <= 14 and _DOWNLOAD.match(plain):
+        return "download link"
+    if len(words) <= 12 and _IMAGE_TEXT.search(plain) and not plain.endswith("."):
+        return "image text"
+    return ""
+
+
+@dataclass
+class Cleaned:
+    """The briefing's own lines, and what was set aside around them, with what the furniture said."""
+
+    lines: list[SourceLine]
+    set_aside: list[SetAside] = field(default_factory=list)
+    publisher: str = ""
+    date: str = ""
+    title_index: int | None = None  # index in `lines` of the title line, when one was chosen among several
+
+
+def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -> Cleaned:
+    """Set aside page furniture, the lines before the title, and an unrelated next item after the briefing."""
+    cleaned = Cleaned(lines=[])
+    aside: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        if line.style in ("heading", "title"):
+            continue  # a document's own heading is never furniture
+        if reason := furniture_reason(line.text):
+            aside[index] = reason
+            if reason == "date line" and not cleaned.date:
+                cleaned.date = iso_date(line.text)
+
+    title_index = None if title_given else _title_index(lines, aside)
+    if title_index is not None:
+        for index in range(title_index):
+            if index not in aside:
+                aside[index] = "masthead" if is_organisation(lines[index].text) else "page furniture"
+                if aside[index] == "masthead" and not cleaned.publisher and title_shaped(lines[index].text):
+                    cleaned.publisher = plain_line(lines[index].text)
+    start = title_index if title_index is not None else 0
+    for index in _next_item(lines, aside, start):
+        aside.setdefault(index, "next item")
+        if aside[index] != "next item":
+            aside[index] = "next item"
+
+    for index, line in enumerate(lines):
+        if index in aside:
+            cleaned.set_aside.append(SetAside(text=line.text, reason=aside[index], line=line.source_line or index + 1))
+        else:
+            if index == title_index:
+                cleaned.title_index = len(cleaned.lines)
+            cleaned.lines.append(line)
+    if cleaned.lines and len(cleaned.lines) < 2 and aside:
+        # Everything but one line looked like furniture: a person is better served by the whole text.
+        return Cleaned(lines=list(lines))
+    return cleaned
+
+
+def _is_heading_line(line: SourceLine) -> bool:
+    if line.style in ("heading", "title"):
+        return True
+    text = line.text
+    if match := NUMBERED.match(text):
+        text = match.group(2)
+    return len(text) <= 80 and kind_of_heading(text) is not None
+
+
+def _strength(line: SourceLine, following: SourceLine | None, following_reason: str) -> int:
+    """How strongly a line reads as the briefing's own title: 2 names a briefing or review, or has a date line
+    under it; 1 title-shaped; 0 not a title."""
+    text = plain_line(line.text)
+    if line.style == "title":
+        return 3
+    if not title_shaped(text) or BULLET.match(text) or (NUMBERED.match(text) and line.style is None):
+        return 0
+    if is_organisation(text) and not BRIEFING_WORDS.search(text) and not review_type_of(text):
+        return 0  # a masthead: the publisher, not the briefing
+    if BRIEFING_WORDS.search(text) or review_type_of(text) or following_reason == "date line":
+        return 2
+    if re.search(r"\b(?:published|updated)\b", text, re.IGNORECASE) and iso_date(text):
+        return 2
+    return 1
+
+
+def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
+    """The title among the lines before the briefing's first content, when something else comes first.
+
+    The leading region ends at the first section heading, list item or paragraph after a title-shaped line.
+    A line naming a briefing or a review, or with a date line under it, is the title; otherwise the first
+    title-shaped line (as before: most briefings start with their title).
+    """
+    candidates: list[tuple[int, int]] = []  # (index, strength)
+    text_first = False  # a line of text came before any title-shaped line
+    for index, line in enumerate(lines[:40]):
+        if index in aside:
+            continue
+        if _is_heading_line(line) and line.style != "title" and candidates:
+            break
+        following = next((i for i in range(index + 1, min(len(lines), index + 4)) if i not in aside), None)
+        later_reason = aside.get(index + 1, "")
+        strength = _strength(line, lines[following] if following is not None else None, later_reason)
+        if strength:
+            candidates.append((index, strength))
+            if strength == 3:
+                break
+        elif candidates and not has_link(line.text) and len(line.text.split()) > 12:
+            break  # a paragraph: the briefing has begun
+        elif not candidates:
+            text_first = True
+        if len(candidates) >= 6:
+            break
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda candidate: (candidate[1], -candidate[0]))
+    if text_first and best[1] < 2:
+        return None  # the text starts with its own words (a sentence), not a page's furniture: no title found
+    return best[0] if best[0] > 0 else None
+
+
+def _next_item(lines: list[SourceLine], aside: dict[int, str], start: int) -> list[int]:
+    """Lines of an unrelated next item (the next story on a listing page) after the briefing: from a headline
+    that has a date line under it, or that names another briefing, once the briefing has had some content."""
+    content = 0
+    for index in range(start + 1, len(lines)):
+        if index in aside:
+            continue
+        line = lines[index]
+        if len(line.text.split()) > 8:
+            content += 1
+        if content < 3:
+            continue
+        following = [i for i in range(index + 1, min(len(lines), index + 3))]
+        dated = any(aside.get(i) == "date line" for i in following)
+        if dated and title_shaped(plain_line(line.text)) and line.style != "heading" and not _is_heading_line(line):
+            return list(range(index, len(lines)))
+    return []
+

@@ -1,0 +1,111 @@
+"""Finding a section's kind from the meaning of its words, when the phrase table does not list its heading.
+
+Headings are matched on their meaning words (meaning_words.yaml), each word reduced to its stem by the Snowball
+English stemmer, so "Learning Points", "Learning Point" and "What can we learn?" all hold "learn", and word
+order does not matter. Text with no heading (or an unrecognised one) is classified by content cues; those
+guesses are always flagged for a person's check by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+MEANING_FILE = Path(__file__).with_name("meaning_words.yaml")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer  # a small pure-Python package; loaded on the first import that needs it
+
+    return snowballstemmer.stemmer("english")
+
+
+def stems(text: str) -> list[str]:
+    words = _WORD.findall(text.casefold().replace("’", "'"))
+    words = [word[:-2] if word.endswith("'s") else word for word in words]
+    return _stemmer().stemWords(words)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return yaml.safe_load(MEANING_FILE.read_text(encoding="utf-8"))
+
+
+# Words that carry little meaning on their own: a cue's weight counts them once, its meaning words twice, so
+# "good practice" outweighs "find" in "What good practice did we find?".
+_FUNCTION_WORDS = frozenset(
+    "a an and are as at be been by can could did do doe does for from has have how i if in is it me my need of on "
+    "our should that the this to us was we what when where who why will with would you your".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _heading_cues() -> list[tuple[frozenset[str], int, str, str]]:
+    """(stems of the cue, its weight, kind, the cue as written), in the file's order."""
+    cues = []
+    for kind, phrases in _data()["headings"].items():
+        for phrase in phrases:
+            cue_stems = frozenset(stems(phrase))
+            weight = sum(1 if stem in _FUNCTION_WORDS else 2 for stem in cue_stems)
+            cues.append((cue_stems, weight, kind, phrase))
+    return cues
+
+
+def kind_by_meaning(heading: str) -> tuple[str, str] | None:
+    """(kind, the cue that decided) for a heading, from its meaning words; None when no cue fits."""
+    heading_stems = set(stems(heading))
+    if not heading_stems:
+        return None
+    best: tuple[int, int, str, str] | None = None
+    for order, (cue_stems, size, kind, phrase) in enumerate(_heading_cues()):
+        if cue_stems <= heading_stems and (best is None or size > best[0]):
+            best = (size, order, kind, phrase)
+    return (best[2], best[3]) if best else None
+
+
+@lru_cache(maxsize=1)
+def _content_cues() -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (kind, re.compile(pattern, re.IGNORECASE))
+        for kind, patterns in _data()["content"].items()
+        for pattern in patterns
+    ]
+
+
+def case_only_kinds() -> frozenset[str]:
+    return frozenset(_data().get("case_only", []))
+
+
+def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | None:
+    """(kind, the cue) that most of a stretch of text shows; None when nothing clear does.
+
+    Questions make a reflection section only when most lines are questions; links and "full report" make
+    resources; otherwise the kind whose cues occur most often wins, first in the file's order on a tie. On a
+    thematic briefing, kinds that only a reviewed case has (learning, actions, ...) are never given."""
+    lines = [text for text in texts if text.strip()]
+    if not lines:
+        return None
+    questions = sum(text.rstrip().endswith("?") for text in lines)
+    if questions and questions * 2 > len(lines):
+        return "reflection", "questions"
+    excluded = case_only_kinds() if thematic else frozenset()
+    counts: dict[str, int] = {}
+    first_cue: dict[str, str] = {}
+    joined = "\n".join(lines)
+    for kind, pattern in _content_cues():
+        if kind == "reflection" or kind in excluded:
+            continue
+        found = pattern.findall(joined)
+        if found:
+            counts[kind] = counts.get(kind, 0) + len(found)
+            match = pattern.search(joined)
+            first_cue.setdefault(kind, match.group(0).strip().casefold() if match else pattern.pattern)
+    if not counts:
+        return None
+    kind = max(counts, key=lambda name: (counts[name], -list(_data()["content"]).index(name)))
+    return kind, first_cue[kind]
