@@ -19,7 +19,15 @@ briefings_cli = AppGroup("briefings", help="Read, check and import briefing file
 
 
 def _library():
+    """The briefing files in BRIEFINGS_DIR, read as `briefings check` reads them."""
     return load_library(current_app.config["BRIEFINGS_DIR"])
+
+
+def _stored_briefings():
+    """Every briefing in the database (the library's source of truth), seeded from the folder on first use."""
+    from .library_store import service
+
+    return service.all_briefings()
 
 
 def _print_json(data) -> None:
@@ -29,33 +37,40 @@ def _print_json(data) -> None:
 @briefings_cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def list_briefings(as_json: bool) -> None:
-    """List every briefing: id, title, publisher and themes."""
-    library = _library()
-    briefings = library.all()
+    """List every briefing in the library: id, status, title, publisher and themes."""
+    stored = _stored_briefings()
     if as_json:
-        _print_json([briefing.summary_dict() for briefing in briefings])
+        _print_json([{**s.briefing.summary_dict(), "status": s.status, "version": s.version} for s in stored])
     else:
-        for briefing in briefings:
-            themes = ", ".join(briefing.themes)
-            click.echo(f"{briefing.id}\t{briefing.title}\t{briefing.publisher}\t{themes}")
-    for problem in library.problems:
+        for s in stored:
+            themes = ", ".join(s.briefing.themes)
+            click.echo(f"{s.id}\t{s.status}\t{s.briefing.title}\t{s.briefing.publisher}\t{themes}")
+    for problem in current_app.extensions["briefing_library"].seed_problems:
         click.echo(f"warning: {problem}", err=True)
+
+
+def _stored_briefing(briefing_id: str):
+    from .library_store import service
+
+    stored = service.get(briefing_id)
+    if stored is None:
+        known = ", ".join(sorted(s.id for s in service.all_briefings())) or "none"
+        raise click.ClickException(f"no briefing with id '{briefing_id}' (known: {known})")
+    return stored
 
 
 @briefings_cli.command("show")
 @click.argument("briefing_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole briefing as JSON.")
 def show_briefing(briefing_id: str, as_json: bool) -> None:
-    """Show one briefing in full."""
-    library = _library()
-    briefing = library.get(briefing_id)
-    if briefing is None:
-        known = ", ".join(sorted(library.briefings)) or "none"
-        raise click.ClickException(f"no briefing with id '{briefing_id}' (known: {known})")
+    """Show one briefing of the library in full (its current version, whatever its status)."""
+    stored = _stored_briefing(briefing_id)
+    briefing = stored.briefing
     if as_json:
-        _print_json(briefing.to_dict())
+        _print_json({**briefing.to_dict(), "status": stored.status, "version": stored.version})
         return
-    click.echo(f"{briefing.title}\n{briefing.publisher}\nthemes: {', '.join(briefing.themes)}\n")
+    click.echo(f"{briefing.title}\n{briefing.publisher}\nthemes: {', '.join(briefing.themes)}")
+    click.echo(f"{stored.status}, version {stored.version}, saved {stored.updated_at:%Y-%m-%d %H:%M} UTC by {stored.updated_by}\n")
     for section in briefing.sections:
         number = f"{section.number}. " if section.number is not None else ""
         click.echo(f"## {number}{section.label}  [{section.kind}]")
@@ -76,6 +91,50 @@ def check_briefings() -> None:
         click.echo(f"{len(library.problems)} problem(s) in {broken} file(s); {count} briefing(s) are fine.", err=True)
         raise SystemExit(1)
     click.echo(f"All {count} briefing(s) are fine.", err=True)
+
+
+@briefings_cli.command("import-folder")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def import_folder(folder: Path | None) -> None:
+    """Load the briefing files of FOLDER (default: BRIEFINGS_DIR) into the library.
+
+    New ids are added as published; a briefing whose file differs from the library is saved as a new version
+    (the library keeps every version); files equal to the library change nothing. Broken files are named with
+    their line, and the rest load.
+    """
+    from .library_store import service
+
+    folder = folder or Path(current_app.config["BRIEFINGS_DIR"])
+    result = service.import_folder(folder, now=datetime.now(timezone.utc))
+    for problem in result.problems:
+        click.echo(str(problem))
+    for label, ids in (("added", result.added), ("updated", result.updated)):
+        for briefing_id in ids:
+            click.echo(f"{label}: {briefing_id}")
+    click.echo(
+        f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged"
+        + (f"; {len(result.problems)} problem(s) in files that were not loaded." if result.problems else "."),
+        err=True,
+    )
+    if result.problems:
+        raise SystemExit(1)
+
+
+@briefings_cli.command("export-folder")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+def export_folder(folder: Path | None) -> None:
+    """Write every published briefing, as facilitators see it, to FOLDER (default: BRIEFINGS_DIR) as <id>.md.
+
+    Drafts and retired briefings stay in the database. `import-folder` of the same folder changes nothing.
+    """
+    from .library_store import service
+
+    folder = folder or Path(current_app.config["BRIEFINGS_DIR"])
+    try:
+        written = service.export_folder(folder)
+    except OSError as error:
+        raise click.ClickException(f"could not write to {display_path(folder)}: {error.strerror or error}") from None
+    click.echo(f"Wrote {len(written)} briefing file(s) to {display_path(folder)}.", err=True)
 
 
 @briefings_cli.command("import")
@@ -118,7 +177,10 @@ def import_briefing(source: Path, output_dir: Path | None, title: str | None, br
         )
     write_atomically(target, text.encode("utf-8"))
     if not as_json:
-        click.echo(f"\nWrote {display_path(target)}. Check it, then run 'flask --app app briefings check'.")
+        click.echo(
+            f"\nWrote {display_path(target)}. Check it with 'flask --app app briefings check', then add it to the"
+            " library with 'flask --app app briefings import-folder'."
+        )
 
 
 def _print_report(result, target: Path) -> None:
@@ -173,7 +235,7 @@ def check_templates() -> None:
     click.echo(f"All {len(library.templates)} template(s) are fine.", err=True)
 
 
-users_cli = AppGroup("users", help="Facilitator accounts.")
+users_cli = AppGroup("users", help="Accounts: facilitators and library editors.")
 PASSWORD_MIN_LENGTH = 10
 
 
@@ -186,8 +248,11 @@ def _read_password() -> str:
 
 @users_cli.command("create")
 @click.argument("name")
-def create_user(name: str) -> None:
-    """Create a facilitator account NAME; asks for its password (or reads one line when piped)."""
+@click.option("--editor", is_flag=True, help="Also a library editor: adds, edits, publishes and retires briefings.")
+@click.option("--editor-only", is_flag=True, help="A library editor who does not run sessions.")
+def create_user(name: str, editor: bool, editor_only: bool) -> None:
+    """Create an account NAME (a facilitator unless --editor-only); asks for its password (or reads one line
+    when piped)."""
     from .extensions import db
     from .sessions.models import Facilitator
 
@@ -195,15 +260,40 @@ def create_user(name: str) -> None:
     if not name or len(name) > 80:
         raise click.ClickException("the name must be 1 to 80 characters")
     if db.session.execute(db.select(Facilitator).filter_by(name=name)).scalar_one_or_none() is not None:
-        raise click.ClickException(f"there is already a facilitator called '{name}'")
+        raise click.ClickException(f"there is already an account called '{name}'")
     password = _read_password()
     if len(password) < PASSWORD_MIN_LENGTH:
         raise click.ClickException(f"the password must be at least {PASSWORD_MIN_LENGTH} characters")
-    facilitator = Facilitator(name=name)
+    facilitator = Facilitator(name=name, is_editor=editor or editor_only, is_facilitator=not editor_only)
     facilitator.set_password(password)
     db.session.add(facilitator)
     db.session.commit()
-    click.echo(f"Created facilitator '{name}'. They can sign in at /login.")
+    click.echo(f"Created {_roles_of(facilitator)} '{name}'. They can sign in at /login.")
+
+
+def _roles_of(account) -> str:
+    roles = [role for role, has in (("facilitator", account.is_facilitator), ("library editor", account.is_editor)) if has]
+    return " and ".join(roles) or "account with no role"
+
+
+@users_cli.command("roles")
+@click.argument("name")
+@click.option("--editor/--no-editor", default=None, help="Make NAME a library editor, or no longer one.")
+@click.option("--facilitator/--no-facilitator", default=None, help="Let NAME run sessions, or no longer.")
+def set_roles(name: str, editor: bool | None, facilitator: bool | None) -> None:
+    """Show or change what NAME may do: run sessions (facilitator), edit the library (editor), or both."""
+    from .extensions import db
+    from .sessions.models import Facilitator
+
+    account = db.session.execute(db.select(Facilitator).filter_by(name=name)).scalar_one_or_none()
+    if account is None:
+        raise click.ClickException(f"there is no account called '{name}'")
+    if editor is not None:
+        account.is_editor = editor
+    if facilitator is not None:
+        account.is_facilitator = facilitator
+    db.session.commit()
+    click.echo(f"'{name}' is a {_roles_of(account)}.")
 
 
 @users_cli.command("password")
@@ -246,11 +336,7 @@ def export_briefing(briefing_id: str, file_format: str, template_id: str, output
     from .exports.export import briefing_export
     from .sessions.templates import load_templates
 
-    library = _library()
-    briefing = library.get(briefing_id)
-    if briefing is None:
-        known = ", ".join(sorted(library.briefings)) or "none"
-        raise click.ClickException(f"no briefing with id '{briefing_id}' (known: {known})")
+    briefing = _stored_briefing(briefing_id).briefing
     templates = load_templates(current_app.config["SESSION_TEMPLATES_DIR"])
     template = templates.get(template_id)
     if template is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.briefings import files
-from app.briefings.library import LibraryCache, load_library
+from app.briefings.library import load_library
 from app.briefings.markup import inline_html, links_in, plain_text
 from app.briefings.model import Block, Briefing, Item, Section
 
@@ -175,14 +175,6 @@ def test_library_search_matches_every_word_anywhere_in_the_text_and_filters_by_t
     assert [b.id for b in library.search("", theme="Neglect")] == ["example-child-x"]
     assert library.search("mother", theme="exploitation") == []
     assert library.themes() == ["domestic abuse", "exploitation", "neglect"]
-
-
-def test_the_library_cache_sees_a_new_briefing_file_without_a_restart(tmp_path):
-    cache = LibraryCache(tmp_path)
-    assert cache.get().briefings == {}
-    write(tmp_path, "good.md", GOOD)
-    assert list(cache.get().briefings) == ["example-child-x"]
-    assert cache.get() is cache.get()  # unchanged folder: not read again
 
 
 def test_a_missing_briefings_folder_is_a_problem_not_a_crash(tmp_path):

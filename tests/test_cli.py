@@ -26,9 +26,13 @@ def briefings_dir(tmp_path):
 
 
 @pytest.fixture
-def run(tmp_path, briefings_dir):
-    app = create_app({"BRIEFINGS_DIR": briefings_dir, "TESTING": True}, instance_path=tmp_path / "instance")
-    runner = app.test_cli_runner()
+def cli_app(make_app, briefings_dir):
+    return make_app(briefings_dir)
+
+
+@pytest.fixture
+def run(cli_app):
+    runner = cli_app.test_cli_runner()
 
     def invoke(*args):
         return runner.invoke(args=list(args))
@@ -45,6 +49,8 @@ def test_list_json_prints_id_title_publisher_and_themes(run):
             "title": "Child X",
             "publisher": "Example Safeguarding Partnership",
             "themes": ["neglect", "domestic abuse"],
+            "status": "published",
+            "version": 1,
         }
     ]
 
@@ -76,6 +82,7 @@ def test_import_writes_a_briefing_file_that_the_library_then_lists(run, briefing
     result = run("briefings", "import", str(source))
     assert result.exit_code == 0, result.output
     assert "Sections:" in result.output
+    assert run("briefings", "import-folder").exit_code == 0
     listed = {b["id"]: b for b in json.loads(run("briefings", "list", "--json").output)}
     assert len(listed) == 2
     imported = next(b for i, b in listed.items() if i != "example-child-x")

@@ -25,7 +25,7 @@ from app.sessions import service as sessions
 from app.sessions.models import BriefingSession, Facilitator
 from app.sessions.templates import load_templates
 
-from .conftest import FIXTURE_BRIEFINGS, write_briefing
+from .conftest import FIXTURE_BRIEFINGS, REPO_BRIEFINGS, write_briefing
 from .test_auth import create_facilitator, sign_in
 
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
@@ -356,3 +356,126 @@ def test_concurrent_saves_on_two_servers_both_keep_their_version(make_app, app):
         numbers = [v.number for v in service.history("westborough-child-3")]
         assert numbers == list(range(len(numbers), 0, -1))
         assert len(numbers) >= 2  # every save that changed the title made its own version
+
+
+# --- the command line -----------------------------------------------------------------------------------
+
+
+def invoke(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+@pytest.mark.parametrize("folder", [REPO_BRIEFINGS, FIXTURE_BRIEFINGS], ids=["shipped", "fixtures"])
+def test_export_folder_then_import_folder_changes_nothing_and_loses_nothing(make_app, tmp_path, folder):
+    app = make_app(folder)
+    exported = tmp_path / "exported"
+    result = invoke(app, "briefings", "export-folder", str(exported))
+    assert result.exit_code == 0, result.output
+    originals = {path.stem: files.read_file(path).to_dict() for path in folder.glob("*.md")}
+    written = {path.stem: files.read_file(path).to_dict() for path in exported.glob("*.md")}
+    for data in (*originals.values(), *written.values()):
+        data.pop("file")
+    assert written == originals  # every field, section, block, item, note and link as the shipped files have them
+
+    result = invoke(app, "briefings", "import-folder", str(exported))
+    assert result.exit_code == 0, result.output
+    assert f"0 added, 0 updated, {len(originals)} unchanged." in result.output
+    with app.app_context():
+        assert {s.id: s.version for s in service.all_briefings()} == {briefing_id: 1 for briefing_id in originals}
+
+    # A new installation seeded from the exported folder holds the same texts.
+    fresh = make_app(exported)
+    with fresh.app_context():
+        fresh_texts = {s.id: files.dump(s.briefing) for s in service.all_briefings()}
+    with app.app_context():
+        assert fresh_texts == {s.id: files.dump(s.briefing) for s in service.all_briefings()}
+
+
+def test_import_folder_adds_new_ids_saves_changed_ones_and_names_broken_files(make_app, briefings_folder):
+    app = make_app(briefings_folder)
+    with app.app_context():
+        assert "new-child-b" not in published_ids()  # seeded now; files added later need import-folder
+    write_briefing(briefings_folder, "new-child-b.md", files.dump(new_briefing()))
+    changed = (briefings_folder / "westborough-child-3.md").read_text().replace("title: Child 3", "title: Child Three")
+    write_briefing(briefings_folder, "westborough-child-3.md", changed)
+    write_briefing(briefings_folder, "broken.md", "---\ntitle: X\n---\n\n## A {kind=lerning}\n\ntext\n")
+
+    result = invoke(app, "briefings", "import-folder")
+    assert result.exit_code == 1  # a file was not loaded
+    assert "broken.md:5: unknown section kind 'lerning'" in result.output
+    assert "added: new-child-b" in result.output and "updated: westborough-child-3" in result.output
+    assert "1 added, 1 updated, 2 unchanged; 1 problem(s)" in result.output
+    with app.app_context():
+        assert get_library().get("new-child-b").title == "Child B"
+        assert get_library().get("westborough-child-3").title == "Child Three"
+        newest = service.history("westborough-child-3")[0]
+        assert (newest.number, newest.saved_by) == (2, "briefings folder")
+        assert newest.changes == ["updated from the file westborough-child-3.md", "title changed"]
+
+
+def test_list_and_show_read_the_library_with_each_briefings_status(app):
+    with app.app_context():
+        service.create_draft(new_briefing(), by=by(), now=at(1))
+        service.retire("northshire-child-a", by=by(), now=at(2))
+    rows = [line.split("\t")[:2] for line in invoke(app, "briefings", "list").output.splitlines()]
+    assert sorted(rows) == [
+        ["new-child-b", "draft"], ["northshire-child-a", "retired"],
+        ["riverside-mark-and-lloyd", "published"], ["westborough-child-3", "published"],
+    ]
+    shown = invoke(app, "briefings", "show", "new-child-b")
+    assert shown.exit_code == 0 and "draft, version 1" in shown.output
+
+
+def test_export_folder_writes_the_published_briefings_only(app, tmp_path):
+    with app.app_context():
+        service.create_draft(new_briefing(), by=by(), now=at(1))
+        service.retire("northshire-child-a", by=by(), now=at(2))
+    assert invoke(app, "briefings", "export-folder", str(tmp_path / "out")).exit_code == 0
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "riverside-mark-and-lloyd.md", "westborough-child-3.md"
+    ]
+
+
+def test_users_can_be_created_as_editors_and_given_or_refused_the_role(app):
+    assert invoke(app, "users", "create", "ed", "--editor", input="a long password\n").exit_code == 0
+    assert invoke(app, "users", "create", "lib", "--editor-only", input="a long password\n").exit_code == 0
+    assert invoke(app, "users", "create", "fay", input="a long password\n").exit_code == 0
+
+    def roles(name):
+        with app.app_context():
+            account = db.session.execute(select(Facilitator).filter_by(name=name)).scalar_one()
+            return account.is_facilitator, account.is_editor
+
+    assert [roles(name) for name in ("ed", "lib", "fay")] == [(True, True), (False, True), (True, False)]
+    result = invoke(app, "users", "roles", "fay", "--editor")
+    assert result.exit_code == 0 and "'fay' is a facilitator and library editor." in result.output
+    assert roles("fay") == (True, True)
+    invoke(app, "users", "roles", "fay", "--no-editor")
+    assert roles("fay") == (True, False)
+    assert invoke(app, "users", "roles", "nobody", "--editor").exit_code != 0
+
+
+def test_the_library_is_read_again_only_after_a_change(app):
+    with app.app_context():
+        first = get_library()
+    with app.app_context():
+        assert get_library() is first  # nothing changed: one small query, no parsing
+        service.set_review_by("westborough-child-3", date(2027, 1, 1), by=by(), now=at(1))
+        assert get_library() is not first
+
+
+def test_a_draft_keeps_the_report_of_its_import_until_replaced(app):
+    try:
+        from app.briefings.importing import import_text
+    except ImportError:
+        from app.briefings.importer import import_text
+    text = "Child C\n\nBackground\n\nC lived with her grandmother.\n\nLearning\n\nAsk who else lives at home.\n"
+    result = import_text(text, source_name="child-c.txt")
+    with app.app_context():
+        draft = service.create_draft(result.briefing, by=by(), now=at(1), source_name="child-c.txt", report=result.report)
+        assert service.get(draft.id).report.to_dict() == result.report.to_dict()
+        assert service.get(draft.id).source_name == "child-c.txt"
+        edited = draft.briefing
+        edited.title = "Child C (checked)"
+        assert service.save(draft.id, edited, by=by(), now=at(2)).report.to_dict() == result.report.to_dict()
+        assert service.save(draft.id, edited, by=by(), now=at(3), report=None).report is None

@@ -1,4 +1,7 @@
-"""A folder of briefing files: the good ones, the problems, search and filter.
+"""A set of briefings with search and filter, and reading a folder of briefing files into one.
+
+The app's library lives in the database (app/library_store); the folder is read to seed it, by
+`import-folder`, and by `briefings check`.
 
 A broken file never takes the library down: it becomes a Problem that names the file and the line, and every
 other briefing stays available.
@@ -8,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,7 @@ class Library:
     folder: Path
     briefings: dict[str, Briefing] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # id -> the text each was read from, if kept
     _search_text: dict[str, str] = field(default_factory=dict, repr=False)
 
     def get(self, briefing_id: str) -> Briefing | None:
@@ -105,31 +108,3 @@ def load_library(folder: Path | str) -> Library:
         first_file_of[briefing.id] = name
         library.briefings[briefing.id] = briefing
     return library
-
-
-class LibraryCache:
-    """The library, read again only when a file in the folder is added, removed or changed.
-
-    Partnership staff add briefings by committing a file: the running app picks it up on the next request
-    without a restart, and a request costs one directory listing when nothing changed.
-    """
-
-    def __init__(self, folder: Path | str):
-        self.folder = Path(folder)
-        self._lock = threading.Lock()
-        self._signature: tuple | None = None
-        self._library: Library | None = None
-
-    def _current_signature(self) -> tuple:
-        try:
-            return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in briefing_files(self.folder))
-        except OSError:
-            return ()
-
-    def get(self) -> Library:
-        signature = self._current_signature()
-        with self._lock:
-            if self._library is None or signature != self._signature:
-                self._library = load_library(self.folder)
-                self._signature = signature
-            return self._library

@@ -40,6 +40,10 @@ class PublishedLibraryCache:
             self._problems = result.problems
             self._seeded = True
 
+    @property
+    def seed_problems(self) -> list[Problem]:
+        return list(self._problems)
+
     def get(self, engine) -> Library:
         self.seed_once(engine)
         # Its own short session: reading the library never commits or ends the request's own transaction.
@@ -50,6 +54,6 @@ class PublishedLibraryCache:
             with self._lock:
                 if self._library is None or current != self._generation:
                     # Read after the number: a change in between only makes the next request read again.
-                    self._library = service.published_library(dbs, self.folder, self._problems)
+                    self._library = service.published_library(dbs, self.folder, self._problems, self._library)
                     self._generation = current
                 return self._library

@@ -425,7 +425,9 @@ def save(briefing_id: str, briefing: Briefing, *, by, now: datetime, base_versio
     if text == row.text and new_report == row.report:
         dbs.rollback()
         return _stored(row)
-    changes = describe_changes(read_text(row.text, briefing_id), read_text(text, briefing_id)) or ["saved"]
+    changes = describe_changes(read_text(row.text, briefing_id), read_text(text, briefing_id))
+    if new_report != row.report:
+        changes.append("import report removed" if new_report is None else "import report replaced")
     _record_save(dbs, row, text=text, by=_by_name(by), now=now, changes=changes)
     row.report = new_report
     return _finish(dbs, row)
@@ -617,11 +619,20 @@ def _live_texts(dbs: Session) -> list[tuple[str, str]]:
     return [(briefing_id, text) for briefing_id, text in dbs.execute(query)]
 
 
-def published_library(dbs: Session, folder: Path | str, problems: list[Problem]) -> Library:
-    """A Library of the published briefings (search, themes, problems as the folder library had them)."""
+def published_library(
+    dbs: Session, folder: Path | str, problems: list[Problem], previous: Library | None = None
+) -> Library:
+    """A Library of the published briefings (search, themes, problems as the folder library had them).
+
+    Briefings whose text is the same as in `previous` are taken from it rather than parsed again, so a change
+    to one briefing costs one parse, however large the library.
+    """
     library = Library(folder=Path(folder), problems=list(problems))
+    known = previous.texts if previous is not None else {}
     for briefing_id, text in _live_texts(dbs):
-        library.briefings[briefing_id] = read_text(text, briefing_id)
+        unchanged = known.get(briefing_id) == text and previous is not None
+        library.briefings[briefing_id] = previous.briefings[briefing_id] if unchanged else read_text(text, briefing_id)
+        library.texts[briefing_id] = text
     return library
 
 
