@@ -236,7 +236,7 @@ def put_back(briefing: Briefing, report, number: int) -> str:
     return f"The line is back, at the end of section {line.section + 1} ({section.label})."
 
 
-def add_question(briefing: Briefing, question: str) -> int:
+def add_question(briefing: Briefing, report, question: str) -> int:
     """Add a reflection question: an item of the last reflection section's last list (a new list, or a new
     "Questions to consider" section before the closing sections, when there is none). Returns its section."""
     item = Item(text=question, links=links_in(question))
@@ -252,7 +252,11 @@ def add_question(briefing: Briefing, question: str) -> int:
     index = next(
         (i for i, section in enumerate(briefing.sections) if section.kind in _CLOSING_KINDS), len(briefing.sections)
     )
+    count = len(briefing.sections)
     briefing.sections.insert(index, Section(kind="reflection", heading="", blocks=[Block("list", items=[item])]))
+    _renumber(report, {old: old + 1 for old in range(index, count)})
+    if report is not None and index <= len(report.sections):
+        report.sections.insert(index, ("reflection", "", "an editor adding a question"))
     return index
 
 

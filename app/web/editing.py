@@ -198,7 +198,7 @@ def save(briefing_id: str):
         if removed is not None:
             done = f"Section “{removed.label}” removed. The history keeps the version before."
     if form.new_question:
-        section = add_question(briefing, form.new_question)
+        section = add_question(briefing, report, form.new_question)
         done, anchor = "Question added.", f"section-{section}"
     try:
         if briefing.to_dict() != stored.briefing.to_dict() or _changed(report, stored.report):

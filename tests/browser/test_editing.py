@@ -320,3 +320,61 @@ def test_the_whole_flow_works_with_the_keyboard_alone(open_page, server):
         stored = store.get(briefing_id)
         assert stored.status == "published"
         assert [s.kind for s in stored.briefing.sections][1] == "learning"
+
+
+def test_mistakes_problems_a_retired_briefing_and_a_non_editor_are_each_clear_and_accessible(open_page, server):
+    from datetime import datetime, timezone
+
+    from app.briefings.model import Block, Briefing, Section
+
+    with server.app.app_context():
+        editor = db.session.execute(select(Facilitator).filter_by(name=EDITOR)).scalar_one()
+        store.create_draft(
+            Briefing(id="child-j", title="Child J", sections=[
+                Section("background", "Background", [Block("paragraph", text="Child J was six.")]),
+                Section("learning", "Learning", []),
+            ]),
+            by=editor, now=datetime.now(timezone.utc),
+        )
+    page = open_page()
+    sign_in(page, EDITOR)
+
+    # The library page shows the editor the draft; a facilitator's list does not have it.
+    visit(page, "/briefings")
+    drafts = page.get_by_role("list", name=re.compile("^Drafts"))
+    expect(drafts.get_by_role("link")).to_have_text(["Child J"])
+
+    # A draft with a problem: it shows next to the section, and publishing is refused with a summary.
+    drafts.get_by_role("link", name="Child J").click()
+    assert_accessible(page)
+    expect(page.get_by_role("heading", name="1 problem to fix before publishing")).to_be_visible()
+    body = section(page, "Learning").get_by_label("Text")
+    expect(body).to_have_accessible_description(re.compile("is empty"))
+    page.get_by_label("Date published").fill("the spring")
+    watch_of(page).allow(r"status of 422")
+    page.get_by_role("button", name="Save and publish").first.click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text([re.compile("Write the date"), re.compile("no text")])
+    expect(page.get_by_label("Date published")).to_have_value("the spring")  # what was typed is kept
+    summary.get_by_role("link", name=re.compile("no text")).click()
+    expect(body).to_be_focused()
+    with server.app.app_context():
+        assert store.get("child-j").status == "draft"
+
+    # Retired, then reinstated.
+    visit(page, "/library/wigan-child-3/edit")
+    page.get_by_role("button", name="Retire this briefing").click()
+    assert_accessible(page)
+    expect(page.get_by_text("Retired", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Reinstate this briefing").click()
+    assert_accessible(page)
+    expect(page.get_by_role("button", name="Retire this briefing")).to_be_visible()
+
+    # A facilitator who is not an editor is told the pages are for editors.
+    facilitator = open_page()
+    sign_in(facilitator, FACILITATOR)
+    visit(facilitator, "/library/new", status=403)
+    expect(facilitator.get_by_role("heading", level=1)).to_have_text("This page is for library editors")
