@@ -19,7 +19,7 @@ from app.extensions import db
 from app.library_store import service as store
 from app.sessions.models import Facilitator
 
-from .test_auth import PASSWORD, create_facilitator, csrf_token, sign_in
+from .test_auth import create_facilitator, csrf_token, sign_in
 
 NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone.utc)
 HOSTILE = "<script>alert(1)</script>"
