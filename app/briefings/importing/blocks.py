@@ -108,6 +108,8 @@ class Token:
     number: int | None = None
     ordered: bool = False
     line: int | None = None  # the source line it came from
+    title: bool = False  # the briefing's title line
+    label: tuple[str, str, str] | None = None  # a paragraph opening "Recommendations include: ...": (label, kind, how)
 
 
 def heading_kind(text: str) -> tuple[str, str] | None:
@@ -122,7 +124,10 @@ def heading_kind(text: str) -> tuple[str, str] | None:
 
 
 # A question to the reader ("What do you think happened next?") is for the team to discuss, not a heading.
-_TO_THE_READER = re.compile(r"\b(?:you|your|yourself)\b", re.IGNORECASE)
+_TO_THE_READER = re.compile(
+    r"\b(?:you think|would you|could you|have you|did you|will you|might you|you feel|you know|do you)\b(?! need)",
+    re.IGNORECASE,
+)
 
 
 def question_shaped(text: str) -> bool:
@@ -141,7 +146,7 @@ def question_shaped(text: str) -> bool:
 BARE_NUMBER = re.compile(r"^0?(\d{1,2})\.?$")
 
 
-def _segment_numbers(lines: list[SourceLine]) -> frozenset[int]:
+def segment_numbers(lines: list[SourceLine]) -> frozenset[int]:
     """Lines that are a bare number ("1", "2", ... "7") mark the segments of a briefing when they count 1 to n
     (n at least 4) once each, in any order (a tiled page reads out of order); otherwise they are text."""
     numbers = [int(match.group(1)) for line in lines if line.style is None and (match := BARE_NUMBER.match(line.text))]
@@ -160,7 +165,10 @@ def classify(lines: list[SourceLine]) -> list[Token]:
     """One token per line. Headings come from the document's own structure (styles, Markdown, outline), the
     phrase table, or their shape: a short line (or a short question) standing alone between paragraphs."""
     tokens: list[Token] = []
-    segments = _segment_numbers(lines)
+    segments = segment_numbers(lines)
+    # Text copied from a web page often has no blank lines at all: there a line under a list item is a note on it
+    # only when it starts with a label ("Learning for practice: ..."), not whenever no blank line comes between.
+    dense = len(lines) > 3 and not any(line.blank_before for line in lines[1:])
     for index, line in enumerate(lines):
         previous = lines[index - 1] if index > 0 else None
         following = lines[index + 1] if index + 1 < len(lines) else None
@@ -179,16 +187,33 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(_numbered(line, int(match.group(1)), match.group(2), last, following))
         elif (found := _table_heading(text)) is not None:
             tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
-        elif last is not None and last.role in ("item", "note") and not line.blank_before:
+        elif (
+            last is not None
+            and last.role in ("item", "note")
+            and not line.blank_before
+            and (not dense or is_labelled_note(text))
+        ):
             tokens.append(Token("note", text, text))
         elif _stands_alone_as_heading(line, previous, following):
             found = heading_kind(text)
             kind, how = found if found else ("other", HOW_UNRECOGNISED)
             tokens.append(Token("heading", text, text, kind=kind, how=how))
         else:
-            tokens.append(Token("paragraph", text, text))
+            tokens.append(Token("paragraph", text, text, label=_label_of(text)))
         tokens[-1].line = line.source_line
     return tokens
+
+
+_LABEL = re.compile(r"^(?P<label>[A-Z][^:.?!]{2,40}?)(?:\s+includes?)?:\s+\S")
+
+
+def _label_of(text: str) -> tuple[str, str, str] | None:
+    """The kind a paragraph's opening label names ("Learning themes include: ..." -> learning), if any."""
+    match = _LABEL.match(text)
+    if not match or len(match.group("label").split()) > 4:
+        return None
+    found = _table_heading(match.group("label"))  # the phrase table only: a label in passing must be explicit
+    return (match.group("label"), found[0], found[1]) if found else None
 
 
 def _table_heading(text: str) -> tuple[str, str] | None:
@@ -230,13 +255,18 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
     if line.blank_before and line.blank_after:
         if heading_shaped(text) and not _could_be_heading(following):
             return True
+        if heading_shaped(text) and (found := heading_kind(text)) is not None and found[0] == "resources":
+            return heading_kind(following.text) is None  # "Key guidance and legislation" over a list of links
         return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
             heading_kind(text) is not None or len(following.text.split()) > 8
         )
-    if not _ends_a_sentence(previous):
+    if not _ends_a_sentence(previous) and not (
+        previous is not None and heading_shaped(previous.text) and heading_kind(text) is not None
+    ):
         return False
     if heading_shaped(text):
-        return not _could_be_heading(following) and (
+        named = heading_kind(text) is not None
+        return (not _could_be_heading(following) or (named and heading_kind(following.text) is None)) and (
             heading_kind(text) is not None or len(following.text.split()) > 6 or bool(BULLET.match(following.text))
             or following.style in ("bullet", "numbered")
         )
@@ -258,10 +288,14 @@ def _styled_heading(line: SourceLine) -> Token:
     text, number = line.text, None
     if match := NUMBERED.match(text):
         number, text = int(match.group(1)), match.group(2)
-    how = HOW_TITLE_STYLE if line.style == "title" else line.how
+    if line.style == "title":
+        # The title line (a document's Title style, a web page's h1, or the line chosen among the page's own).
+        found = heading_kind(text)
+        token = Token("heading", text, line.text, kind=found[0] if found else "other", how=line.how or HOW_TITLE_STYLE)
+        token.title = True
+        return token
+    how = line.how
     found = heading_kind(text)
-    if found and line.style == "title":
-        return Token("heading", text, line.text, kind=found[0], how=how, number=number)
     if found:
         return Token("heading", text, line.text, kind=found[0], how=f"{how}, {found[1]}", number=number)
     return Token("heading", text, line.text, kind="other", how=how, number=number)

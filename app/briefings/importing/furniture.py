@@ -17,11 +17,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, title_shaped
+from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, segment_numbers, title_shaped
 from .phrases import kind_of_heading
 from .report import SetAside
 from .titles import BRIEFING_MENTION as BRIEFING_WORDS
-from .titles import is_organisation, review_type_of
+from .titles import REVIEW_TYPES, is_masthead, is_organisation, review_type_of
+
+REVIEW_PATTERNS = tuple(REVIEW_TYPES.values()) + (r"\bSARs?\b", r"\breviews?\b", r"\blearning\b")
 
 _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("navigation", re.compile(
@@ -36,6 +38,12 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         re.IGNORECASE,
     )),
 ]
+# The links every page of a site carries (header and footer), run together when a page is copied as text.
+_SITE_LINKS = re.compile(
+    r"accessibility statement|a-z(?: directory)?|contact us|privacy(?: notice| policy)?|cookies?(?: policy| settings)?"
+    r"|site ?map|terms(?: and conditions| of use)?|sign in|log ?in|my account|jobs and careers|newsletter sign-?up",
+    re.IGNORECASE,
+)
 _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _COOKIE_CHOICE = re.compile(r"\b(?:accept|reject|allow|we use|settings|preferences|consent)\b", re.IGNORECASE)
 _DATE_LABEL = re.compile(
@@ -45,6 +53,13 @@ _DATE_LABEL = re.compile(
 )
 _DOWNLOAD = re.compile(r"^\W*(?:download|view|open|read)\b.{0,80}\b(?:pdf|docx?|word|briefing|kb|mb)\b.{0,20}$",
                        re.IGNORECASE)
+# A site's call to the reader above or around every page ("Are you worried about an adult? Please call ...").
+_BANNER = re.compile(
+    r"^(?:(?:if you are|are you|if you're) (?:worried|concerned)\b|welcome to (?:our|the)\b|report a concern$"
+    r"|(?:in an )?emergency,? (?:always )?(?:call|dial)\b"
+    r"|join (?:us|thousands|our)\b|become a member\b|sign up (?:to|for)\b|subscribe to\b|follow us\b)",
+    re.IGNORECASE,
+)
 _IMAGE_TEXT = re.compile(r"^(?:image|photo|picture|logo|icon|graphic)\s*(?::|of\b)|\blogo$", re.IGNORECASE)
 
 _MONTHS = {
@@ -62,9 +77,16 @@ _MONTH_DAY_YEAR = re.compile(r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_YEAR = re.compile(r"\b([a-z]{3,9})\s+(\d{4})\b", re.IGNORECASE)
-_DATE_WORDS = re.compile(
-    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?" r"[\w\s,./-]{0,30}\d{4}$", re.IGNORECASE
+# A line that is only a date: numbers, month and day names, ordinals and separators.
+_DATE_PART = re.compile(
+    r"\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    + r"|of|[\s,./-]+",
+    re.IGNORECASE,
 )
+
+
+def _only_a_date(text: str) -> bool:
+    return bool(iso_date(text)) and not _DATE_PART.sub("", text.casefold()).strip()
 
 
 def iso_date(text: str) -> str:
@@ -105,14 +127,18 @@ def furniture_reason(text: str) -> str:
     for reason, pattern in _WHOLE_LINE_FURNITURE:
         if len(stripped) <= 100 and pattern.match(stripped.strip(" .:")):
             return reason
+    if len(words) <= 12 and _SITE_LINKS.search(plain) and not _SITE_LINKS.sub("", plain).strip(" |·•-–,"):
+        return "navigation"
     if _COOKIE.search(plain) and _COOKIE_CHOICE.search(plain) and len(words) <= 45:
         return "cookie banner"
     if len(words) <= 16 and (label := _DATE_LABEL.match(plain)):
         rest = plain[label.end():]
         if iso_date(plain) or "|" in plain or len(rest.split()) <= 6:
             return "date line"
-    if len(words) <= 8 and iso_date(plain) and _DATE_WORDS.match(plain.strip(" .")):
+    if len(words) <= 8 and _only_a_date(plain.strip(" .")):
         return "date line"
+    if _BANNER.match(plain) and len(words) <= 25:
+        return "banner"
     if len(words) <= 14 and _DOWNLOAD.match(plain):
         return "download link"
     if len(words) <= 12 and _IMAGE_TEXT.search(plain) and not plain.endswith("."):
@@ -144,13 +170,16 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
                 cleaned.date = iso_date(line.text)
 
     title_index = None if title_given else _title_index(lines, aside)
-    if title_index is not None:
+    tiled = title_index is not None and title_index < 0
+    if tiled:
+        title_index = -1 - title_index
+    if title_index and not tiled:
         for index in range(title_index):
             if index not in aside:
-                aside[index] = "masthead" if is_organisation(lines[index].text) else "page furniture"
+                aside[index] = "masthead" if is_masthead(lines[index].text) else "page furniture"
                 if aside[index] == "masthead" and not cleaned.publisher and title_shaped(lines[index].text):
                     cleaned.publisher = plain_line(lines[index].text)
-    start = title_index if title_index is not None else 0
+    start = title_index or 0
     for index in _next_item(lines, aside, start):
         aside.setdefault(index, "next item")
         if aside[index] != "next item":
@@ -163,7 +192,11 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
             if index == title_index:
                 cleaned.title_index = len(cleaned.lines)
             cleaned.lines.append(line)
-    if cleaned.lines and len(cleaned.lines) < 2 and aside:
+    if tiled and cleaned.title_index:
+        # The title tile goes first; the tiles keep their order (their numbers put them in order later).
+        cleaned.lines.insert(0, cleaned.lines.pop(cleaned.title_index))
+        cleaned.title_index = 0
+    if len(cleaned.lines) < 2 and aside:
         # Everything but one line looked like furniture: a person is better served by the whole text.
         return Cleaned(lines=list(lines))
     return cleaned
@@ -178,17 +211,31 @@ def _is_heading_line(line: SourceLine) -> bool:
     return len(text) <= 80 and kind_of_heading(text) is not None
 
 
-def _strength(line: SourceLine, following: SourceLine | None, following_reason: str) -> int:
-    """How strongly a line reads as the briefing's own title: 2 names a briefing or review, or has a date line
-    under it; 1 title-shaped; 0 not a title."""
+def _generic(text: str) -> bool:
+    """A page's own heading ("7 Minute Briefings", "Safeguarding Adult Reviews"), not one briefing's name:
+    nothing is left once the words for briefings, reviews and organisations are taken out."""
+    rest = BRIEFING_WORDS.sub(" ", text)
+    for pattern in REVIEW_PATTERNS:
+        rest = re.sub(pattern + r"s?", " ", rest, flags=re.IGNORECASE)
+    words = [word for word in re.findall(r"[^\W_]+", rest) if not is_organisation(word)]
+    return len(words) <= 1
+
+
+def _strength(line: SourceLine, before_reason: str, after_reason: str) -> int:
+    """How strongly a line reads as the briefing's own title: 3 a document's own title; 2 names a briefing or a
+    review, or has a date line next to it; 1 title-shaped; 0 not a title."""
     text = plain_line(line.text)
     if line.style == "title":
         return 3
     if not title_shaped(text) or BULLET.match(text) or (NUMBERED.match(text) and line.style is None):
         return 0
-    if is_organisation(text) and not BRIEFING_WORDS.search(text) and not review_type_of(text):
+    if is_masthead(text) and not BRIEFING_WORDS.search(text) and not review_type_of(text):
         return 0  # a masthead: the publisher, not the briefing
-    if BRIEFING_WORDS.search(text) or review_type_of(text) or following_reason == "date line":
+    if _generic(text):
+        return 1
+    if len(text.split()) <= 16 and (BRIEFING_WORDS.search(text) or review_type_of(text)):
+        return 2
+    if "date line" in (before_reason, after_reason):
         return 2
     if re.search(r"\b(?:published|updated)\b", text, re.IGNORECASE) and iso_date(text):
         return 2
@@ -196,38 +243,77 @@ def _strength(line: SourceLine, following: SourceLine | None, following_reason: 
 
 
 def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
-    """The title among the lines before the briefing's first content, when something else comes first.
+    """The briefing's title among the lines before its first section heading.
 
-    The leading region ends at the first section heading, list item or paragraph after a title-shaped line.
-    A line naming a briefing or a review, or with a date line under it, is the title; otherwise the first
-    title-shaped line (as before: most briefings start with their title).
+    Most briefings start with their title. A page copied whole starts with its furniture, a banner or the
+    page's own heading ("7 Minute Briefings") and perhaps an introduction, then the briefing's headline: a line
+    naming a briefing or a review, or with a date line next to it. The title is the first such line before the
+    text begins; failing that, such a line within the first lines after a generic page heading (a listing page);
+    failing that, the first title-shaped line. A text that begins with a sentence has no title line.
     """
-    candidates: list[tuple[int, int]] = []  # (index, strength)
-    text_first = False  # a line of text came before any title-shaped line
-    for index, line in enumerate(lines[:40]):
+    candidates: list[tuple[int, int, bool]] = []  # (index, strength, after text)
+    text_seen = False
+    for index, line in enumerate(lines[:25]):
         if index in aside:
             continue
-        if _is_heading_line(line) and line.style != "title" and candidates:
-            break
-        following = next((i for i in range(index + 1, min(len(lines), index + 4)) if i not in aside), None)
-        later_reason = aside.get(index + 1, "")
-        strength = _strength(line, lines[following] if following is not None else None, later_reason)
+        if _is_heading_line(line) and line.style != "title":
+            # A section heading ends the search; a document's first heading that names no section may be the
+            # title ("Briefing for individuals and their families" styled as Heading 1).
+            if candidates or line.style != "heading" or kind_of_heading(line.text) is not None:
+                break
+        before = aside.get(index - 1, "")
+        strength = _strength(line, before, aside.get(index + 1, ""))
+        if strength and line.style == "heading" and not candidates and not text_seen:
+            strength = max(strength, 2)  # a document's first heading, above everything else, names it
         if strength:
-            candidates.append((index, strength))
+            candidates.append((index, strength, text_seen))
             if strength == 3:
                 break
-        elif candidates and not has_link(line.text) and len(line.text.split()) > 12:
-            break  # a paragraph: the briefing has begun
-        elif not candidates:
-            text_first = True
-        if len(candidates) >= 6:
+        elif not has_link(line.text) and (len(line.text.split()) > 12 or line.text.endswith((".", "!", "?"))):
+            text_seen = True
+            if candidates and candidates[0][1] >= 2:
+                break  # the briefing's text has begun under its title
+        if len(candidates) >= 8:
             break
+    if not candidates or all(strength < 2 for _, strength, _ in candidates):
+        tiled = _tiled_title(lines, aside)
+        if tiled is not None:
+            return -1 - tiled  # negative: a tile among the others, with nothing before it to set aside
     if not candidates:
         return None
-    best = max(candidates, key=lambda candidate: (candidate[1], -candidate[0]))
-    if text_first and best[1] < 2:
-        return None  # the text starts with its own words (a sentence), not a page's furniture: no title found
-    return best[0] if best[0] > 0 else None
+    first_index, first_strength, text_first = candidates[0]
+    before_text = [candidate for candidate in candidates if not candidate[2]]
+    if before_text:
+        best = max(before_text, key=lambda candidate: (candidate[1], -candidate[0]))
+        if best[1] >= 2:
+            return best[0]
+    strong = [candidate for candidate in candidates if candidate[1] >= 2]
+    page_heading = before_text and _generic(plain_line(lines[first_index].text))
+    # A headline has its story under it (a paragraph), not another short line (a list of links).
+    strong = [candidate for candidate in strong if _paragraph_follows(lines, aside, candidate[0])]
+    if strong and (page_heading or strong[0][0] <= 3):
+        # A listing page (its own heading, an introduction, then the briefing's headline), or a site's banner
+        # sentence above the headline.
+        return strong[0][0]
+    if text_first:
+        return None  # the text starts with its own words (a sentence), not a title
+    return first_index
+
+
+def _paragraph_follows(lines: list[SourceLine], aside: dict[int, str], index: int) -> bool:
+    following = next((i for i in range(index + 1, len(lines)) if i not in aside), None)
+    return following is not None and len(lines[following].text.split()) > 12
+
+
+def _tiled_title(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
+    """On a tiled page (segments marked by bare numbers) the title is one tile among the others, wherever the
+    PDF's reading order put it: the line naming a briefing."""
+    if not segment_numbers(lines):
+        return None
+    for index, line in enumerate(lines[:80]):
+        if index not in aside and BRIEFING_WORDS.search(line.text) and title_shaped(plain_line(line.text)):
+            return index
+    return None
 
 
 def _next_item(lines: list[SourceLine], aside: dict[int, str], start: int) -> list[int]:
@@ -238,6 +324,8 @@ def _next_item(lines: list[SourceLine], aside: dict[int, str], start: int) -> li
         if index in aside:
             continue
         line = lines[index]
+        if line.style in ("heading", "title"):
+            continue
         if len(line.text.split()) > 8:
             content += 1
         if content < 3:
@@ -245,6 +333,13 @@ def _next_item(lines: list[SourceLine], aside: dict[int, str], start: int) -> li
         following = [i for i in range(index + 1, min(len(lines), index + 3))]
         dated = any(aside.get(i) == "date line" for i in following)
         if dated and title_shaped(plain_line(line.text)) and line.style != "heading" and not _is_heading_line(line):
+            return list(range(index, len(lines)))
+    # A listing page dates each item above its headline: a date line, then a headline, after the briefing's text.
+    content = 0
+    for index in range(start + 1, len(lines) - 1):
+        if len(lines[index].text.split()) > 8 and index not in aside:
+            content += 1
+        if content >= 2 and aside.get(index) == "date line" and title_shaped(plain_line(lines[index + 1].text)):
             return list(range(index, len(lines)))
     return []
 

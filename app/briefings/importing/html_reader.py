@@ -60,6 +60,7 @@ def html_lines(text: str, name: str, limits: ImportLimits) -> HtmlPage:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
         raise ImportFailed(f"{named} could not be read as a web page: save it again from the browser.") from None
+    _mark_other_articles(tree)
     page = _page_lines(tree)
     if len(page) > limits.max_lines * 5:
         raise ImportFailed(
@@ -70,8 +71,12 @@ def html_lines(text: str, name: str, limits: ImportLimits) -> HtmlPage:
     if not page:
         raise ImportFailed(f"{named} has no text: check it is the saved page, not a link to it.")
 
+    article_only = lxml.html.document_fromstring(text)
+    _mark_other_articles(article_only)
+    for other in article_only.xpath("//*[@data-next-item]"):
+        other.drop_tree()
     extracted = trafilatura.extract(
-        lxml.html.document_fromstring(text),
+        article_only,
         output_format="xml",
         include_links=True,
         include_tables=True,
@@ -82,7 +87,8 @@ def html_lines(text: str, name: str, limits: ImportLimits) -> HtmlPage:
         with_metadata=False,
     )
     lines = _article_lines(etree.fromstring(extracted.encode("utf-8"))) if extracted else []
-    metadata = trafilatura.extract_metadata(tree)
+    # Only the dates the page states about itself (its metadata), not the first year its text mentions.
+    metadata = trafilatura.extract_metadata(tree, extensive=False)
     if not lines:
         # The extractor found no article (a very short page): read the page as it is, a person sorts it out.
         lines = [SourceLine(text=line.text) for line in page if not line.image_text]
@@ -96,6 +102,22 @@ def html_lines(text: str, name: str, limits: ImportLimits) -> HtmlPage:
         publisher=normalise(getattr(metadata, "sitename", None) or "") or _publisher_from_page_title(tree),
         date=getattr(metadata, "date", None) or "",
     )
+
+
+def _mark_other_articles(tree) -> None:
+    """On a listing page the briefing is the <article> holding the page's h1; the other <article>s after it
+    are the next items (the next news story), which are cut off and reported, never merged."""
+    headline = tree.find(".//h1")
+    if headline is None:
+        return
+    own = next((ancestor for ancestor in headline.iterancestors() if ancestor.tag == "article"), None)
+    if own is None:
+        return
+    for other in tree.iter("article"):
+        if other is own or own in other.iterancestors() or other in own.iterancestors():
+            continue
+        if other.getparent() is not None:
+            other.set("data-next-item", "")
 
 
 def _publisher_from_page_title(tree) -> str:
@@ -270,6 +292,7 @@ def _align(lines: list[SourceLine], page: list[PageLine]) -> list[SetAside]:
             used[chosen] = True
             position = chosen + 1
         line.source_line = (chosen if chosen is not None else min(position, len(page) - 1)) + 1
+    _restore_headings(lines, page, used)
     # A page line the extractor split or joined differently is kept when its words are inside an article line.
     article_text = "\n".join(_key(line.text) for line in lines)
     set_aside = []
@@ -280,6 +303,30 @@ def _align(lines: list[SourceLine], page: list[PageLine]) -> list[SetAside]:
             continue
         set_aside.append(SetAside(text=page_line.text, reason=_reason(page_line), line=index + 1))
     return set_aside
+
+
+def _restore_headings(lines: list[SourceLine], page: list[PageLine], used: list[bool]) -> None:
+    """Put back the page's h2-h4 headings that lie inside the article but that the extractor dropped (it may
+    take a heading right under the h1 for a second title): a section's heading is the briefing's own text."""
+    matched = [index for index, flag in enumerate(used) if flag]
+    if not matched:
+        return
+    first, last = matched[0], matched[-1]
+    for index in range(first, last + 1):
+        tag = getattr(page[index].element, "tag", "")
+        if used[index] or tag not in ("h2", "h3", "h4") or _in_next_item(page[index].element):
+            continue
+        used[index] = True
+        position = next((at for at, line in enumerate(lines) if (line.source_line or 0) > index + 1), len(lines))
+        lines.insert(position, SourceLine(text=page[index].text, style="heading", how=HOW_HTML, source_line=index + 1))
+
+
+def _in_next_item(element) -> bool:
+    while element is not None:
+        if element.get("data-next-item") is not None:
+            return True
+        element = element.getparent()
+    return False
 
 
 _DATE_LINE = re.compile(
@@ -296,6 +343,8 @@ _SIDEBAR = re.compile(r"aside|sidebar|related|share|social|newsletter|feedback|r
 
 def _reason(line: PageLine) -> str:
     """Why the extractor left a line out, named from the line itself and where it sat on the page."""
+    if _in_next_item(line.element):
+        return "next item"
     if line.image_text:
         return "image text"
     text = line.text

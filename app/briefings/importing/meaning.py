@@ -94,6 +94,13 @@ def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | No
     if questions and questions * 2 > len(lines):
         return "reflection", "questions"
     excluded = case_only_kinds() if thematic else frozenset()
+    if thematic:
+        # A page on a subject gets learning or actions only from text that opens by saying so ("Findings
+        # include ...", "Recommendations: ..."), never from a word in passing.
+        opening = " ".join(lines[0].split()[:3])
+        for kind, pattern in _content_cues():
+            if kind in excluded and (match := pattern.search(opening)) and match.start() == 0:
+                return kind, match.group(0).strip().casefold()
     counts: dict[str, int] = {}
     first_cue: dict[str, str] = {}
     joined = "\n".join(lines)
@@ -109,3 +116,27 @@ def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | No
         return None
     kind = max(counts, key=lambda name: (counts[name], -list(_data()["content"]).index(name)))
     return kind, first_cue[kind]
+
+
+_DOCUMENT = re.compile(r"\b(?:report|briefing|leaflet|toolkit|guidance|guide|document|summary)\b", re.IGNORECASE)
+
+
+def opening_kind(texts: list[str]) -> tuple[str, str] | None:
+    """For the text before a briefing's first heading: ("background", cue) when it tells the story or defines
+    the subject ("Cuckooing happens when ...", "Clare is 43 years-old"), ("about", cue) when it is a note on the
+    briefing or the page ("This briefing summarises ..."); None when neither shows."""
+    lines = [text for text in texts if text.strip()]
+    if lines and all(len(text.split()) <= 10 and not text.endswith(".") for text in lines):
+        documents = [match.group(0).casefold() for text in lines if (match := _DOCUMENT.search(text))]
+        if len(documents) == len(lines):
+            return "resources", documents[0]  # the names of documents to read: "Safeguarding Adult Review Report"
+    joined = "\n".join(texts)
+    counts: dict[str, list[str]] = {"about": [], "background": []}
+    for kind, pattern in _content_cues():
+        if kind in counts:
+            counts[kind].extend(match.group(0).strip().casefold() for match in pattern.finditer(joined))
+    if len(counts["background"]) > len(counts["about"]):
+        return "background", counts["background"][0]
+    if counts["about"]:
+        return "about", counts["about"][0]
+    return None

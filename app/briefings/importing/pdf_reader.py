@@ -9,9 +9,10 @@ from __future__ import annotations
 import io
 import multiprocessing
 import os
+import re
 import threading
 
-from .blocks import BULLET, LONGEST_TABLE_HEADING, NUMBERED, URL, SourceLine, is_labelled_note, normalise, table_kind
+from .blocks import BARE_NUMBER, BULLET, LONGEST_TABLE_HEADING, NUMBERED, URL, SourceLine, is_labelled_note, normalise, table_kind
 from .limits import DEFAULT_LIMITS, ImportLimits, check_characters
 from .phrases import heading_key
 from .report import HOW_OUTLINE, ImportFailed
@@ -186,7 +187,7 @@ def pdf_lines(pages: list[str], outline: list[str], limits: ImportLimits = DEFAU
     length = 0  # of the last logical line
     previous_line = ""  # the last printed line, as opposed to the joined-up logical line
     for page in pages:
-        physical = [line for line in map(normalise, page.splitlines()) if line]
+        physical = _outline_entries_joined([line for line in map(normalise, page.splitlines()) if line], outline_keys)
         full_width = _full_width(physical)
         for line in physical:
             # The last logical line as text, only while it could still be a heading (or a lone bullet glyph).
@@ -212,6 +213,25 @@ def pdf_lines(pages: list[str], outline: list[str], limits: ImportLimits = DEFAU
         if _is_list_line(previous.text) and line.style is None and is_labelled_note(line.text):
             previous.blank_after = line.blank_before = False
     return lines
+
+
+def _outline_entries_joined(physical: list[str], outline_keys: frozenset[str]) -> list[str]:
+    """A heading printed over two to four lines (a large title) as one line, when the outline names it whole."""
+    if not outline_keys:
+        return physical
+    joined: list[str] = []
+    index = 0
+    while index < len(physical):
+        for count in (4, 3, 2):
+            candidate = " ".join(physical[index : index + count])
+            if index + count <= len(physical) and _outline_key(candidate) in outline_keys:
+                joined.append(candidate)
+                index += count
+                break
+        else:
+            joined.append(physical[index])
+            index += 1
+    return joined
 
 
 def _outline_key(text: str) -> str | None:
@@ -254,3 +274,28 @@ def _joint(
     if line[0].islower():
         return " "
     return " " if ran_to_full_width and not previous_line.endswith(tuple(".!?:;")) else None
+
+
+_GLUED_NUMBER = re.compile(r"^(.*\S)\s+(\d{1,2})$")
+
+
+def with_segment_numbers_apart(lines: list[SourceLine]) -> list[SourceLine]:
+    """On a tiled page a tile's number can be read onto the end of the text before it ("... if th 2"): when the
+    bare numbers on their own lines count 1 to n but for some, and lines end in exactly those, split them off."""
+    alone = {int(match.group(1)) for line in lines if (match := BARE_NUMBER.match(line.text))}
+    if len(alone) < 3:
+        return lines
+    top = max(alone)
+    missing = set(range(1, top + 2)) - alone
+    if not missing or len(missing) > 2:
+        return lines
+    out: list[SourceLine] = []
+    for line in lines:
+        match = _GLUED_NUMBER.match(line.text) if line.style is None else None
+        if match and int(match.group(2)) in missing and not match.group(1).endswith((":", "-", "–")):
+            missing.discard(int(match.group(2)))
+            out.append(SourceLine(text=match.group(1)))
+            out.append(SourceLine(text=match.group(2)))
+        else:
+            out.append(line)
+    return out if len(alone | (set(range(1, top + 2)) - missing)) >= 4 else lines

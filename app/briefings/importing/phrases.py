@@ -64,7 +64,7 @@ def _lookup() -> tuple[dict[str, tuple[str, str]], list[tuple[re.Pattern[str], s
             if any(placeholder in key for placeholder in _PLACEHOLDERS):
                 regex = re.escape(key)
                 for placeholder in _PLACEHOLDERS:
-                    regex = regex.replace(re.escape(placeholder), _PLACEHOLDER)
+                    regex = regex.replace(re.escape(placeholder), f"(?P<placeholder>{_PLACEHOLDER})", 1)
                 patterns.append((re.compile(regex + "$"), kind, phrase))
             else:
                 exact.setdefault(key, (kind, phrase))
@@ -80,9 +80,19 @@ def phrase_of_heading(text: str) -> tuple[str, str] | None:
     if key in exact:
         return exact[key]
     for pattern, kind, phrase in patterns:
-        if pattern.match(key):
+        if (match := pattern.match(key)) and (
+            "<name>" not in phrase or _names_someone(text, match.group("placeholder"))
+        ):
             return kind, phrase
     return None
+
+
+def _names_someone(text: str, words: str) -> bool:
+    """Whether the words standing for <name> are a name as the heading writes them ("Who was Child A?", not
+    "Who is most at risk?"): their first word starts with a capital letter or a digit."""
+    first = words.split()[0] if words.split() else ""
+    found = re.search(re.escape(first), text, re.IGNORECASE)
+    return bool(found) and (found.group(0)[0].isupper() or found.group(0)[0].isdigit())
 
 
 def kind_of_heading(text: str) -> str | None:

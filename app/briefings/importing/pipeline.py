@@ -12,13 +12,13 @@ from .blocks import SourceLine, classify, normalise
 from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
-from .pdf_reader import pdf_lines, pdf_text
-from .report import HOW_PREAMBLE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
+from .pdf_reader import pdf_lines, pdf_text, with_segment_numbers_apart
+from .report import HOW_FIRST_LINE, HOW_HTML, HOW_PREAMBLE, HOW_TITLE_LINE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
 from .furniture import iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
 from .themes import suggest_themes
-from .titles import place_of, review_type_of, slugify, split_title_line, take_title
+from .titles import BRIEFING_MENTION, place_of, review_type_of, slugify, split_title_line, take_title
 
 
 
@@ -114,7 +114,7 @@ def _import_data(
         lines = docx_lines(data, name, limits)
         return _import_lines(lines, source_lines=[line.text for line in lines], **common)
     pages, outline = pdf_text(data, name, limits)
-    lines = pdf_lines(pages, outline, limits)
+    lines = with_segment_numbers_apart(pdf_lines(pages, outline, limits))
     result = _import_lines(lines, source_lines=[line.text for line in lines], **common)
     result.report.check(
         "The text was extracted from a PDF: check that lines were joined into the right paragraphs, and remove "
@@ -192,6 +192,10 @@ def _import_lines(
     report = ImportReport(source_lines=list(source_lines), set_aside=list(set_aside or []))
     cleaned = set_aside_furniture(lines, title_given=title is not None)
     lines = cleaned.lines
+    if cleaned.title_index is not None and lines[cleaned.title_index].style in (None, "heading"):
+        title_line = lines[cleaned.title_index]
+        after_furniture = any(entry.line < (title_line.source_line or 0) for entry in cleaned.set_aside)
+        title_line.style, title_line.how = "title", HOW_TITLE_LINE if after_furniture else HOW_FIRST_LINE
     report.set_aside.extend(cleaned.set_aside)
     report.set_aside.sort(key=lambda entry: entry.line)
     tokens = classify(lines)
@@ -208,6 +212,8 @@ def _import_lines(
             f"{named} does not start with a title (its first line, '{shown}', is not title-shaped: it reads as a "
             "sentence, an item or a section heading): give the briefing's title, e.g. --title \"Child A\"."
         )
+    if not tokens and title_token is None:
+        raise ImportFailed(f"{named} has no briefing text: check it is the whole briefing.")
     if not tokens:
         raise ImportFailed(
             f"{named} has a title ('{title_token.text}') but no briefing text under it: check it is the whole "
@@ -236,7 +242,7 @@ def _import_lines(
         text for section in built.sections for text in section.texts()
     ])
     briefing.review_type = review_type_of(all_text)
-    thematic = is_thematic(all_text, briefing.review_type)
+    thematic = is_thematic(all_text, briefing.title)
     guesses = kinds_from_content(built, thematic=thematic)
     hows = built.hows
     starts = {index: built.lines.get(id(section)) for index, section in enumerate(built.sections)}
@@ -249,6 +255,10 @@ def _import_lines(
 
     place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
     prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
+    if not place and title is None and BRIEFING_MENTION.search(briefing.source) and len(name.split("-")) <= 2:
+        # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
+        # Cuckooing") says more. The library makes the id unique in the end (library_store.unique_id).
+        prefixed = slugify(briefing.source) or name
     briefing.id = briefing_id or slugify(prefixed) or "briefing"
     if briefing_id is None and briefing.id == "briefing":
         report.check("No id could be made from the title; it is 'briefing': pass one with --id.", field="id")
@@ -268,7 +278,7 @@ def _import_lines(
     report.sections = [(s.kind, s.heading, hows.get(id(s), "")) for s in sections]
     report.unclassified_headings = [s.heading for s in sections if s.kind == "other" and s.heading]
     for index, section in enumerate(sections):
-        if hows.get(id(section)) == HOW_PREAMBLE:
+        if hows.get(id(section)) == HOW_PREAMBLE and section.kind == "about":
             report.check(
                 "The text before the first heading became an 'about' section without a heading: check it is a "
                 "note on the briefing, not part of its story.",
@@ -306,7 +316,11 @@ def _fill_in_title(briefing: Briefing, report: ImportReport, title_token, title:
             field="title",
         )
     elif title is None:
-        where = "the document's Title style" if title_token.how == HOW_TITLE_STYLE else "the first line"
+        where = {
+            HOW_TITLE_STYLE: "the document's Title style",
+            HOW_HTML: "the page's main heading",
+            HOW_TITLE_LINE: "the first line after the page's furniture",
+        }.get(title_token.how, "the first line")
         report.check(f"The title '{briefing.title}' was taken from {where}.", field="title")
     if title_line.publisher:
         report.check(f"The publisher '{title_line.publisher}' was guessed from the first line.", field="publisher")
@@ -328,13 +342,15 @@ def _place_set_aside(report: ImportReport, sections: list, starts: dict[int, int
         entry.section = max(before, key=lambda index: starts[id(sections[index])]) if before else None
 
 
-# A briefing about a reviewed case names a review or a person the review was about; one about a subject
-# (definitions, types, signs) does neither, and must not be given learning or actions it does not state.
+# A briefing about a reviewed case names the person the review was about or what the review found; one about
+# a subject (definitions, types, signs, reviews in general) does neither, and must not be given learning or
+# actions it does not state.
 _CASE_WORDS = re.compile(
-    r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b|the review (?:found|identified|highlighted)"
-    r"|this review|the review into|review was commissioned|SAR|CSPR|LCSPR|SCR|DHR|died|death of)",
+    r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b"
+    r"|(?i:the review (?:found|identified|highlighted)|this review|the review into|review was commissioned"
+    r"|learning points|lessons learn))",
 )
 
 
-def is_thematic(text: str, review_type: str) -> bool:
-    return not review_type and not _CASE_WORDS.search(text)
+def is_thematic(text: str, title: str) -> bool:
+    return not review_type_of(title) and not _CASE_WORDS.search(text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..markup import links_in
 from ..model import Block, Item, Section
 from .blocks import Token
-from .meaning import kind_by_content
+from .meaning import kind_by_content, opening_kind
 from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
@@ -30,7 +30,8 @@ class _Draft:
             return False
         if self.has_content and not self.gathering:
             return False
-        return token.kind in (self.section.kind, "other")
+        # "Background" then at once "What happened?": one section, the question its sub-heading.
+        return token.kind in (self.section.kind, "other") or token.text.rstrip().endswith("?")
 
 
 @dataclass
@@ -65,6 +66,16 @@ def build_sections(tokens: list[Token], report: ImportReport) -> Built:
             section = Section(kind=token.kind, heading=token.text, number=token.number)
             drafts.append(_Draft(section, token.how, heading_source=token.source, line=token.line))
             continue
+        if (
+            token.label is not None
+            and current is not None
+            and current.has_content
+            and token.label[1] not in (current.section.kind, "other")
+        ):
+            # "Recommendations include: ..." after the story: a new section, of the kind its label names.
+            label, kind, how = token.label
+            current = _Draft(Section(kind=kind, heading=""), f'label "{label}", {how}', line=token.line)
+            drafts.append(current)
         if current is None:
             current = _Draft(Section(kind="about", heading=""), HOW_PREAMBLE, line=token.line)
             drafts.append(current)
@@ -208,6 +219,15 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
     decided: list[tuple[Section, str]] = []
     for section in built.sections:
         how = built.hows.get(id(section), "")
+        if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
+            if found[0] != section.kind:
+                section.kind = found[0]
+                how = f"{how}, content cue \"{found[1]}\""
+                decided.append((section, found[1]))
+        if section.heading and section.kind == "other" and (found := kind_by_content(section.texts()[1:], thematic=thematic)):
+            section.kind = found[0]
+            how = f"{how}, content cue \"{found[1]}\""
+            decided.append((section, found[1]))
         headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
         if not headingless or section.kind != "other":
             sections.append(section)
@@ -223,8 +243,9 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
         ):
             previous.blocks.extend(section.blocks)  # the same subject goes on
             continue
-        if found is None and how == HOW_NO_HEADINGS and not sections and not thematic:
-            found = ("background", "the opening paragraph")  # a news item opens with who and what happened
+        if found is None and how == HOW_NO_HEADINGS and not sections:
+            # A news item about a case opens with who and what happened; a page on a subject with a note on it.
+            found = ("about", "the opening paragraph") if thematic else ("background", "the opening paragraph")
         if found is not None:
             section.kind = found[0]
             how = f"{how}, content cue \"{found[1]}\""

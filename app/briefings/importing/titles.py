@@ -15,7 +15,7 @@ from .report import HOW_TITLE_STYLE
 _BRIEFING_WORDS = re.compile(r"\b(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*briefings?\b", re.IGNORECASE)
 # Words that make a line before the text the briefing's own title rather than the page's furniture.
 BRIEFING_MENTION = re.compile(
-    r"\b(?:(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*briefings?|briefing|learning (?:summary|brief|review)"
+    r"\b(?:(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*brief(?:ing)?s?|briefing|learning (?:summary|brief|review)"
     r"|learning from|lessons from|key messages)\b",
     re.IGNORECASE,
 )
@@ -67,6 +67,19 @@ def _split_at_briefing_words(line: str) -> _TitleLine:
     return _TitleLine(line, line)
 
 
+# Nouns that end an organisation's name: a masthead names one ("Norfolk Safeguarding Adults Board").
+_ORGANISATION_NOUNS = {
+    "partnership", "partnerships", "partners", "board", "council", "trust", "nhs", "police", "borough", "county",
+    "committee", "authority", "lscp", "lscb", "scp", "sab", "lsab", "government", "association", "panel",
+}
+
+
+def is_masthead(text: str) -> bool:
+    """Whether a short line is an organisation's name (the publisher's masthead), not a briefing's title."""
+    words = [word.casefold().strip(".,'’()") for word in text.split()]
+    return 0 < len(words) <= 8 and bool(set(words) & _ORGANISATION_NOUNS)
+
+
 def is_organisation(text: str) -> bool:
     """Whether words name an organisation ("Anytown Safeguarding Children Partnership"), not a topic."""
     return bool({word.casefold().strip(".,'’()") for word in text.split()} & _ORGANISATION_WORDS)
@@ -88,7 +101,7 @@ def take_title(tokens: list[Token], title_given: bool) -> Token | None:
         return None  # with a title given, a lone line is the briefing's text, not a title line
     first = tokens[0]
     following = tokens[1] if len(tokens) > 1 else None
-    if first.how == HOW_TITLE_STYLE:
+    if first.title or first.how == HOW_TITLE_STYLE:
         return tokens.pop(0)
     if first.role not in ("heading", "paragraph") or first.number is not None:
         return None
