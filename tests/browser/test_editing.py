@@ -1,7 +1,8 @@
 """Library editors in a real browser: add briefings from a Word document, a PDF and a saved web page, correct a
 kind, put back a line the importer set aside, add a reflection question, publish; a facilitator then runs a
 session on it; an editor restores an older version; a bad upload shows its message; the whole flow by keyboard
-alone. Found by roles and labels; axe checks every state (the harness fails a page left unchecked)."""
+alone; mistakes, problems, retiring and the page a non-editor gets; real briefings from the importer's corpus.
+Found by roles and labels; axe checks every state (the harness fails a page left unchecked)."""
 
 from __future__ import annotations
 
@@ -378,3 +379,27 @@ def test_mistakes_problems_a_retired_briefing_and_a_non_editor_are_each_clear_an
     sign_in(facilitator, FACILITATOR)
     visit(facilitator, "/library/new", status=403)
     expect(facilitator.get_by_role("heading", level=1)).to_have_text("This page is for library editors")
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "importer_corpus"
+
+
+@pytest.mark.parametrize(
+    "name", ["hampshire-sab-sasha.docx", "swindon-7mb-tiles.pdf", "central-bedfordshire-cuckooing.html"]
+)
+def test_a_real_published_briefing_opens_on_an_accessible_edit_page_and_publishes(open_page, server, name):
+    """Real briefings from the importer's corpus (its README names where each was published): their edit page,
+    with every check and set-aside line the importer reports, and their preview pass axe, and they publish."""
+    page = open_page()
+    sign_in(page, EDITOR)
+    briefing_id = add_file(page, CORPUS / name)
+    expect(page.get_by_role("region", name=re.compile("Source text"))).not_to_be_empty()
+    page.get_by_role("link", name=re.compile("^Preview the steps")).click()
+    assert_accessible(page)
+    page.go_back()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and publish").first.click()
+    page.wait_for_load_state("load")
+    assert_accessible(page)
+    with server.app.app_context():
+        assert store.get(briefing_id).status == "published"
