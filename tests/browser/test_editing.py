@@ -17,7 +17,7 @@ from app.extensions import db
 from app.library_store import service as store
 from app.sessions.models import Facilitator
 
-from .conftest import assert_accessible, visit, watch_of
+from .conftest import SMALL_PHONE, assert_accessible, has_horizontal_scroll, visit, watch_of
 
 pytestmark = pytest.mark.browser
 
@@ -403,3 +403,19 @@ def test_a_real_published_briefing_opens_on_an_accessible_edit_page_and_publishe
     assert_accessible(page)
     with server.app.app_context():
         assert store.get(briefing_id).status == "published"
+
+
+def test_every_editing_page_fits_a_small_phone_without_sideways_scrolling(open_page, server):
+    page = open_page(viewport=SMALL_PHONE)
+    sign_in(page, EDITOR)
+    visit(page, "/library/new")
+    page.get_by_label("The briefing's text").fill(PASTED)
+    page.get_by_role("button", name="Import the text").click()
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    briefing_id = EDIT_PAGE.search(page.url).group(1)
+    assert not has_horizontal_scroll(page)
+    for path in ("/library", "/library/new", "/briefings", f"/library/{briefing_id}/history",
+                 f"/library/{briefing_id}/preview"):
+        visit(page, path)
+        assert not has_horizontal_scroll(page), path
