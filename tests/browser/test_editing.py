@@ -419,3 +419,29 @@ def test_every_editing_page_fits_a_small_phone_without_sideways_scrolling(open_p
                  f"/library/{briefing_id}/preview"):
         visit(page, path)
         assert not has_horizontal_scroll(page), path
+
+
+def test_a_file_dropped_on_the_box_is_chosen_and_imports(open_page, server):
+    page = open_page()
+    sign_in(page, EDITOR)
+    visit(page, "/library/new")
+    box = page.locator("[data-drop-zone]")
+    # What the browser hands a page when a file is dragged in from the desktop: a DataTransfer with the file.
+    drop = page.evaluate_handle(
+        """(text) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([text], "child-h.txt", {type: "text/plain"}));
+            return transfer;
+        }""",
+        PASTED,
+    )
+    box.dispatch_event("dragenter", {"dataTransfer": drop})
+    expect(box).to_have_class(re.compile("is-dragging"))
+    box.dispatch_event("drop", {"dataTransfer": drop})
+    expect(box).not_to_have_class(re.compile("is-dragging"))
+    expect(page.get_by_role("status").filter(has_text="Chosen")).to_have_text("Chosen: child-h.txt")
+    expect(page.get_by_label("Briefing file")).to_be_focused()
+    page.get_by_role("button", name="Import the file").click()
+    expect(page).to_have_url(EDIT_PAGE)
+    assert_accessible(page)
+    expect(page.get_by_role("region", name=re.compile("Source text"))).to_contain_text("Child H was nine")
