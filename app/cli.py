@@ -148,7 +148,7 @@ def export_folder(folder: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the structured result as JSON.")
 def import_briefing(source: Path, output_dir: Path | None, title: str | None, briefing_id: str | None,
                     force: bool, dry_run: bool, as_json: bool) -> None:
-    """Import the text of a published briefing (.txt, .md, .docx or .pdf) as a briefing file."""
+    """Import the text of a published briefing (.txt, .md, .docx, .pdf or a saved .html page) as a briefing file."""
     from .briefings.importing import ImportFailed, import_file
 
     try:
@@ -196,6 +196,10 @@ def _print_report(result, target: Path) -> None:
         click.echo("\nHeadings not recognised (kind 'other'; set the right kind by hand):")
         for heading in report.unclassified_headings:
             click.echo(f"  - {heading}")
+    if report.set_aside:
+        click.echo("\nSet aside (not part of the briefing; copy any line back into the file if it belongs):")
+        for entry in report.set_aside:
+            click.echo(f"  line {entry.line} [{entry.reason}] {entry.text}")
     if report.checks:
         click.echo("\nNeeds a person's check:")
         for check in report.checks:

@@ -161,3 +161,14 @@ def test_check_names_an_image_from_another_site_with_its_file_and_line(run, brie
     line = next(line for line in result.output.splitlines() if "image.md:" in line)
     assert "image.md:9: the image 'A chart' loads from another site (tracker.example)" in line
     assert line.endswith("remove the image and describe it in words")
+
+
+def test_import_of_a_saved_web_page_lists_the_lines_it_set_aside(run, briefings_dir):
+    page = Path(__file__).resolve().parent / "fixtures" / "web_pages" / "council-child-q.html"
+    result = run("briefings", "import", str(page), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Title: Child Q" in result.output
+    set_aside = result.output.split("Set aside", 1)[1].split("Needs a person's check", 1)[0]
+    assert "[navigation] Skip to content" in set_aside
+    assert "[cookie banner] Accept all cookies" in set_aside
+    assert sorted(briefings_dir.glob("*.md")) == [briefings_dir / "good.md"]  # a dry run writes nothing

@@ -844,3 +844,15 @@ def test_a_saved_web_page_gives_the_article_and_sets_aside_the_page_furniture_wi
         assert in_briefing or any(entry.line == number for entry in report.set_aside), line
     for entry in report.set_aside:  # each at its line of the page (a link kept as Markdown, to put back)
         assert report.source_lines[entry.line - 1] == re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", entry.text)
+
+
+def test_an_older_saved_page_in_windows_1252_is_read_in_the_character_set_it_names():
+    from app.briefings.importing import import_bytes
+
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Child W</title></head><body><main><h1>Child W</h1>'
+        "<h2>Background</h2><p>W\u2019s mother asked for help twice.</p></main></body></html>"
+    ).encode("windows-1252")
+    briefing = import_bytes(page, "child-w.htm").briefing
+    assert briefing.title == "Child W"
+    assert briefing.sections[0].paragraphs == ["W\u2019s mother asked for help twice."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from hypothesis import HealthCheck, given, settings
@@ -75,3 +76,43 @@ def test_with_a_title_given_any_non_blank_text_imports(body):
     assert lost_lines(body, result.briefing, result.report) == []
     numbers = [s.number for s in result.briefing.sections if s.number is not None]
     assert numbers == sorted(numbers)  # numbered segments always end up in numbered order
+
+
+# Saved web pages: any page is imported or refused with a message, and every line of it is in the briefing or
+# listed as set aside.
+_words_for_pages = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=30)
+_block = st.one_of(
+    st.builds(lambda tag, text: f"<{tag}>{html.escape(text)}</{tag}>", st.sampled_from(["h2", "h3", "p", "li"]),
+              st.one_of(heading_like, _words_for_pages)),
+    st.builds(lambda text: f"<nav><a href='/'>{html.escape(text)}</a></nav>", _words_for_pages),
+    st.builds(lambda text: f"<footer><p>{html.escape(text)}</p></footer>", _words_for_pages),
+    st.builds(lambda text: f"<img alt='{html.escape(text)}'>", _words_for_pages),
+)
+saved_page = st.builds(
+    lambda title, blocks: f"<!doctype html><html><body><main><h1>{html.escape(title)}</h1>{''.join(blocks)}"
+    "</main></body></html>",
+    st.one_of(heading_like, _words_for_pages),
+    st.lists(_block, max_size=12),
+)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"\[((?:\\.|[^\]\\])*)\]\([^)]*\)", r"\1", text).replace("\\[", "[").replace("\\]", "]").split())
+
+
+@PROPERTY_SETTINGS
+@given(page=saved_page)
+def test_any_saved_page_is_imported_or_refused_and_every_line_is_kept_or_set_aside(page):
+    from app.briefings.importing import import_bytes
+
+    try:
+        result = import_bytes(page.encode("utf-8"), "page.html")
+    except ImportFailed as failed:
+        assert str(failed) and "Traceback" not in str(failed)
+        return
+    briefing, report = result.briefing, result.report
+    kept = " \n ".join(_plain(text) for text in briefing.texts() + [briefing.source])
+    aside = {entry.line for entry in report.set_aside}
+    for number, line in enumerate(report.source_lines, start=1):
+        assert number in aside or _plain(line) in kept, line
+    assert empty_sections(briefing) == []

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..markup import links_in, plain_text
-from .meaning import kind_by_meaning
+from .meaning import kind_by_content, kind_by_meaning
 from .phrases import kind_of_heading, phrase_of_heading
 from .report import HOW_NUMBERED, HOW_PHRASE, HOW_TITLE_STYLE, HOW_UNRECOGNISED
 
@@ -70,8 +70,13 @@ def heading_shaped(text: str) -> bool:
     )
 
 
+# Abbreviations whose full stop does not end a sentence ("No. 55 Rapid Reviews").
+_ABBREVIATION = re.compile(r"\b(?:No|Nos|St|Dr|Mr|Mrs|Ms|Vol|Ref|Fig|Ch|Pt)\. ")
+
+
 def title_shaped(text: str) -> bool:
     """A line that can be a title: not a sentence, not too long, no link."""
+    text = _ABBREVIATION.sub("No ", text)
     words = text.split()
     ends_as_sentence = text.endswith(tuple("!?;:,")) or (text.endswith(".") and not text.endswith(".."))
     return (
@@ -212,8 +217,13 @@ def _label_of(text: str) -> tuple[str, str, str] | None:
     match = _LABEL.match(text)
     if not match or len(match.group("label").split()) > 4:
         return None
-    found = _table_heading(match.group("label"))  # the phrase table only: a label in passing must be explicit
-    return (match.group("label"), found[0], found[1]) if found else None
+    label = match.group("label")
+    # A label names its kind the way text does ("Recommendations include:" is what to do, as in text with no
+    # headings), else as the phrase table does; a label with neither (any "Note:") starts nothing.
+    if found := kind_by_content([label], thematic=False):
+        return label, found[0], f'content cue "{found[1]}"'
+    found = _table_heading(label)
+    return (label, found[0], found[1]) if found else None
 
 
 def _table_heading(text: str) -> tuple[str, str] | None:

@@ -29,7 +29,7 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("navigation", re.compile(
         r"^(?:skip to (?:main )?content|skip navigation|back to top|main menu|menu|search|close|print(?: this page)?"
         r"|share(?: this page| this article)?(?::.*)?|share on \w+|breadcrumbs?|you are here:?.*|contents|on this page"
-        r"|previous|next|(?:home|homepage)(?:\s*[>›»/|-]\s*.+)?|home\s+\S.{0,80})$",
+        r"|previous|next|(?:home|homepage)(?:\s*[>›»/|]\s*.+)?)$",
         re.IGNORECASE,
     )),
     ("accessibility toolbar", re.compile(
@@ -46,13 +46,19 @@ _SITE_LINKS = re.compile(
 )
 _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _COOKIE_CHOICE = re.compile(r"\b(?:accept|reject|allow|we use|settings|preferences|consent)\b", re.IGNORECASE)
+# "Published 14 March 2023" (a date must follow) or "Author: ..." (a colon must follow).
 _DATE_LABEL = re.compile(
-    r"^(?:date(?: published)?|published(?: on)?|posted(?: on)?|first published|last (?:updated|reviewed|modified)"
-    r"|updated|reviewed|review date|author|written by|by|category|categories|tags?|topics?|reading time)\b\s*[:\-–]?\s*",
+    r"^(?:(?P<dated>published(?: on)?|posted(?: on)?|first published|last (?:updated|reviewed|modified)|updated"
+    r"|reviewed)\b\s*[:\-–]?\s*|(?:date(?: published)?|review date|author|written by|by|category|categories|tags?"
+    r"|topics?|reading time)\s*:\s*)",
     re.IGNORECASE,
 )
-_DOWNLOAD = re.compile(r"^\W*(?:download|view|open|read)\b.{0,80}\b(?:pdf|docx?|word|briefing|kb|mb)\b.{0,20}$",
-                       re.IGNORECASE)
+# "Download the briefing (PDF)", "View (PDF, 300KB)": a link to the file, not a pointer to further reading.
+_DOWNLOAD = re.compile(
+    r"^\W*(?:download\b.{0,80}\b(?:pdf|docx?|word|briefing|document|kb|mb)\b.{0,20}"
+    r"|(?:view|open)\b.{0,80}\((?:pdf|docx?|word)\b[^)]*\))$",
+    re.IGNORECASE,
+)
 # A site's call to the reader above or around every page ("Are you worried about an adult? Please call ...").
 _BANNER = re.compile(
     r"^(?:(?:if you are|are you|if you're) (?:worried|concerned)\b|welcome to (?:our|the)\b|report a concern$"
@@ -79,7 +85,8 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTH_YEAR = re.compile(r"\b([a-z]{3,9})\s+(\d{4})\b", re.IGNORECASE)
 # A line that is only a date: numbers, month and day names, ordinals and separators.
 _DATE_PART = re.compile(
-    r"\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|" + "|".join(sorted(_MONTHS, key=len, reverse=True))
+    r"\d+(?:st|nd|rd|th)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|"
+    + "|".join(sorted(_MONTHS, key=len, reverse=True))
     + r"|of|[\s,./-]+",
     re.IGNORECASE,
 )
@@ -133,10 +140,10 @@ def furniture_reason(text: str) -> str:
         return "cookie banner"
     if len(words) <= 16 and (label := _DATE_LABEL.match(plain)):
         rest = plain[label.end():]
-        if iso_date(plain) or "|" in plain or len(rest.split()) <= 6:
+        if iso_date(plain) or (not label.group("dated") and ("|" in plain or len(rest.split()) <= 6)):
             return "date line"
     if len(words) <= 8 and _only_a_date(plain.strip(" .")):
-        return "date line"
+        return "bare date"  # a date line only above a title or headline; in a chronology it is the story's
     if _BANNER.match(plain) and len(words) <= 25:
         return "banner"
     if len(words) <= 14 and _DOWNLOAD.match(plain):
@@ -164,7 +171,11 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
     for index, line in enumerate(lines):
         if line.style in ("heading", "title"):
             continue  # a document's own heading is never furniture
-        if reason := furniture_reason(line.text):
+        if (reason := furniture_reason(line.text)) == "bare date":
+            following = lines[index + 1].text if index + 1 < len(lines) else ""
+            headline = title_shaped(plain_line(following)) and not _is_heading_line(lines[index + 1])
+            reason = "date line" if headline or index < 3 else ""
+        if reason:
             aside[index] = reason
             if reason == "date line" and not cleaned.date:
                 cleaned.date = iso_date(line.text)

@@ -62,7 +62,7 @@ def html_lines(text: str, name: str, limits: ImportLimits) -> HtmlPage:
         raise ImportFailed(f"{named} could not be read as a web page: save it again from the browser.") from None
     _mark_other_articles(tree)
     page = _page_lines(tree)
-    if len(page) > limits.max_lines * 5:
+    if len(page) > limits.max_lines * 2:  # the extractor takes about a second per 2,000 lines
         raise ImportFailed(
             f"{named} has {len(page):,} lines of text, far more than a web page holding one briefing: check it is "
             "the right page, or copy the briefing's text into a .txt file and import that."

@@ -12,7 +12,17 @@ import os
 import re
 import threading
 
-from .blocks import BARE_NUMBER, BULLET, LONGEST_TABLE_HEADING, NUMBERED, URL, SourceLine, is_labelled_note, normalise, table_kind
+from .blocks import (
+    BARE_NUMBER,
+    BULLET,
+    LONGEST_TABLE_HEADING,
+    NUMBERED,
+    URL,
+    SourceLine,
+    is_labelled_note,
+    normalise,
+    table_kind,
+)
 from .limits import DEFAULT_LIMITS, ImportLimits, check_characters
 from .phrases import heading_key
 from .report import HOW_OUTLINE, ImportFailed

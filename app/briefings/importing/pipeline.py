@@ -13,7 +13,17 @@ from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
 from .pdf_reader import pdf_lines, pdf_text, with_segment_numbers_apart
-from .report import HOW_FIRST_LINE, HOW_HTML, HOW_PREAMBLE, HOW_TITLE_LINE, HOW_TITLE_STYLE, ImportFailed, ImportReport, ImportResult, SetAside
+from .report import (
+    HOW_FIRST_LINE,
+    HOW_HTML,
+    HOW_PREAMBLE,
+    HOW_TITLE_LINE,
+    HOW_TITLE_STYLE,
+    ImportFailed,
+    ImportReport,
+    ImportResult,
+    SetAside,
+)
 from .furniture import iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
@@ -92,7 +102,7 @@ def _import_data(
                 f"'{name}' is larger than {megabytes(limits.max_text_bytes)} of text, far more than a briefing: "
                 "check it is the right file."
             )
-        text = decode_text(data, name)
+        text = _decoded_page(data, name) if kind == "html" else decode_text(data, name)
         if kind == "html":
             page = html_lines(text, name, limits)
             return _import_lines(
@@ -123,12 +133,32 @@ def _import_data(
     return result
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
+
+
+def _decoded_page(data: bytes, name: str) -> str:
+    """A saved web page's text: UTF-8, or the character set its <meta> names (older pages: windows-1252)."""
+    try:
+        return decode_text(data, name)
+    except ImportFailed:
+        declared = _META_CHARSET.search(data[:4096])
+        try:
+            return data.decode(declared.group(1).decode("ascii") if declared else "windows-1252")
+        except (LookupError, UnicodeDecodeError):
+            raise ImportFailed(
+                f"'{name}' is not UTF-8 text and names no character set it can be read in: save the page again "
+                "from the browser (Save as: web page, HTML only) and import that."
+            ) from None
+
+
 # --- reading the source ----------------------------------------------------------------------------------
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary .doc (and .xls, .ppt)
 # A saved web page: a doctype or <html> first (after a byte order mark, blank space or comments).
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.IGNORECASE | re.DOTALL
+)
 
 
 def _format_of(head: bytes, suffix: str, name: str) -> str:

@@ -208,7 +208,9 @@ def missing_reflection_check(sections: list[Section]) -> tuple[str, int | None]:
 
 
 def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]:
-    """Give sections without a heading (bare-number segments, text with no headings) a kind from their content.
+    """Give a kind from their content to the sections whose words gave none: the text before the first heading
+    (about or background), sections under an unrecognised heading, bare-number segments and text with no
+    headings at all.
 
     Returns (section index, check message) for every kind decided this way: each is a guess for a person to
     check. Neighbouring headingless paragraphs that show the same kind (or none) become one section. A thematic
@@ -224,7 +226,12 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
                 section.kind = found[0]
                 how = f"{how}, content cue \"{found[1]}\""
                 decided.append((section, found[1]))
-        if section.heading and section.kind == "other" and (found := kind_by_content(section.texts()[1:], thematic=thematic)):
+        found = (
+            kind_by_content(section.texts()[1:], thematic=thematic)
+            if section.heading and section.kind == "other"
+            else None
+        )
+        if found is not None:
             section.kind = found[0]
             how = f"{how}, content cue \"{found[1]}\""
             decided.append((section, found[1]))

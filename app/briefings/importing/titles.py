@@ -16,7 +16,7 @@ _BRIEFING_WORDS = re.compile(r"\b(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*bri
 # Words that make a line before the text the briefing's own title rather than the page's furniture.
 BRIEFING_MENTION = re.compile(
     r"\b(?:(?:7|seven|six|6)[\s-]*(?:minute|step)[\s-]*brief(?:ing)?s?|briefing|learning (?:summary|brief|review)"
-    r"|learning from|lessons from|key messages)\b",
+    r"|learning from|lessons from)\b",
     re.IGNORECASE,
 )
 _SEPARATOR_CHARS = " -–—:|,"
