@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from app import create_app
 from app.config import Config
 
 from .test_briefing_files import GOOD

@@ -167,6 +167,7 @@ def test_publishing_a_briefing_with_problems_changes_nothing_and_names_them(app)
         messages = [problem.message for problem in problems]
         assert any("no title" in message for message in messages)
         assert any("'Learning' is empty" in message for message in messages)
+        assert service.problem_place(draft.briefing, problems[0]) == ("title", None)
         assert service.problem_place(draft.briefing, problems[-1]) == ("section", len(broken.sections) - 1)
         stored = service.get(draft.id)
         assert (stored.status, stored.version) == ("draft", 1)
@@ -479,3 +480,24 @@ def test_a_draft_keeps_the_report_of_its_import_until_replaced(app):
         edited.title = "Child C (checked)"
         assert service.save(draft.id, edited, by=by(), now=at(2)).report.to_dict() == result.report.to_dict()
         assert service.save(draft.id, edited, by=by(), now=at(3), report=None).report is None
+
+
+# --- roles ----------------------------------------------------------------------------------------------
+
+
+def test_a_library_editor_only_account_is_sent_to_the_library_and_refused_the_session_pages(app):
+    invoke(app, "users", "create", "lib", "--editor-only", input="a long enough password\n")
+    client = app.test_client()
+    signed_in = sign_in(client, "lib", "a long enough password")
+    assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/briefings"
+    refused = client.get("/sessions")
+    assert refused.status_code == 403
+    assert "does not run sessions" in BeautifulSoup(refused.get_data(as_text=True), "html.parser").get_text()
+    assert client.get("/sessions/new").status_code == 403
+    assert client.get("/briefings/westborough-child-3").status_code == 200
+
+
+def test_an_account_that_is_both_runs_sessions(app):
+    client = app.test_client()  # erin: a facilitator made an editor too
+    assert sign_in(client, "erin").headers["Location"] == "/sessions"
+    assert client.get("/sessions").status_code == 200

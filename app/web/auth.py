@@ -205,11 +205,16 @@ def _login_page(name: str, error: str, next_path: str | None, status: int, retry
     return response
 
 
+def home_of(account) -> str:
+    """Where signing in leads: a facilitator's sessions, or the library for an account that runs none."""
+    return url_for("sessions.index") if account.is_facilitator else url_for("library.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_path = safe_next(request.values.get("next"))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(next_path or url_for("sessions.index"))
+        return redirect(next_path or home_of(current_user))
     name, error = "", None
     if request.method == "POST":
         name = request.form.get("name", "").strip()
@@ -234,7 +239,7 @@ def login():
             session.clear()
             login_user(facilitator)
             ratelimit.clear(db.session, [limits.device.key])
-            response = redirect(next_path or url_for("sessions.index"), 303)
+            response = redirect(next_path or home_of(facilitator), 303)
             response.set_cookie(
                 KNOWN_DEVICE_COOKIE,
                 known_device_cookie(device, name, secret),

@@ -13,6 +13,8 @@ needed. Registered in create_app ahead of the CSRF check, so these answers come 
 - A body larger than MAX_CONTENT_LENGTH (2 MB) is refused before it is read (413 with a message). The one view
   that takes a file (adding a briefing) is marked with `takes_upload`, which raises its limit to
   MAX_UPLOAD_BYTES before the form is parsed (the CSRF check and the checks here parse it).
+- An account without the facilitator role (a library editor only, `flask users create NAME --editor-only`)
+  gets 403 with a message on the pages that run sessions.
 
 For htmx requests the message goes into the page's `#request-problem` region (base.html, present.html) through
 HX-Retarget; static/js/forms.js lets htmx swap that 400 in. Without JavaScript it is a page of its own.
@@ -50,6 +52,7 @@ def register(app: Flask) -> None:
     app.before_request(_body_limit)
     app.before_request(_readable_body)
     app.before_request(_signed_in_for_htmx)
+    app.before_request(_facilitators_only)
     app.register_error_handler(NotANumber, _not_a_number)
     app.register_error_handler(413, too_large)
 
@@ -76,6 +79,24 @@ TOO_LARGE = (
 
 def too_large(error):
     return problem(TOO_LARGE.format(limit=file_size(current_app.config["MAX_CONTENT_LENGTH"])), 413)
+
+
+# The pages that run sessions, and the session downloads: only accounts with the facilitator role.
+FACILITATOR_ENDPOINTS = ("sessions.", "run.", "exports.session")
+NOT_A_FACILITATOR = (
+    "This account is a library editor's and does not run sessions. To run sessions too, ask whoever manages "
+    "accounts to give it the facilitator role (flask users roles NAME --facilitator)."
+)
+
+
+def is_facilitator_page(endpoint: str | None) -> bool:
+    return bool(endpoint) and endpoint.startswith(FACILITATOR_ENDPOINTS) and needs_sign_in(endpoint)
+
+
+def _facilitators_only():
+    if current_user.is_authenticated and not current_user.is_facilitator and is_facilitator_page(request.endpoint):
+        return problem(NOT_A_FACILITATOR, 403)
+    return None
 
 
 def needs_sign_in(endpoint: str | None) -> bool:
