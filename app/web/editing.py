@@ -334,7 +334,7 @@ def restore(briefing_id: str, number: int):
 # --- refusals ---------------------------------------------------------------------------------------------
 
 
-@bp.app_errorhandler(403)
+@bp.errorhandler(403)
 def not_an_editor(error):
     return render_template("errors/403.html"), 403
 
