@@ -486,6 +486,12 @@ def test_a_save_on_top_of_someone_elses_is_refused_and_keeps_what_was_typed(app,
     assert soup.find("input", id="edit-title")["value"] == "Child D (my edit)"
     with app.app_context():
         assert store.get(briefing_id).briefing.title == "Child D (their edit)"
+    # Saving again from this page, having seen the message, replaces their version (the history keeps it).
+    again = form_fields(soup, soup.find("form", class_="editor__form"))
+    assert client.post(f"/library/{briefing_id}/edit", data={**again, "action": "save"}).status_code == 303
+    with app.app_context():
+        assert store.get(briefing_id).briefing.title == "Child D (my edit)"
+        assert store.get(briefing_id).version == 3
 
 
 def test_user_text_is_escaped_everywhere_on_the_edit_page(app, client, editor):

@@ -211,9 +211,11 @@ def save(briefing_id: str):
         who = f" by {latest.updated_by}" if latest and latest.updated_by else ""
         message = (
             f"Someone else saved this briefing while you were editing it{who}, so your changes were not saved. "
-            "What you typed is below: open the briefing again in a new tab to see their version, copy across "
-            "what you need, then save."
+            "What you typed is below: open the briefing in a new tab to see their version, copy across what "
+            "you need, then save here (saving now replaces their version; the history keeps it)."
         )
+        # The next save is made knowingly on top of theirs, so it is based on the version now stored.
+        form.base_version = latest.version if latest is not None else form.base_version
         return _edit_page(latest or stored, form, stale=message, status=409)
     if form.review_by_date() != stored.review_by:
         store.set_review_by(stored.id, form.review_by_date(), by=current_user, now=now())
