@@ -63,7 +63,10 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = environ.get("SESSION_COOKIE_SECURE", "") == "1"
+        # Every request body is refused past 2 MB before it is read, except adding a briefing from a file
+        # (guards.takes_upload): the importer takes files up to 25 MB, plus room for the form's other fields.
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+        self.MAX_UPLOAD_BYTES = 25 * 1024 * 1024 + 64 * 1024
 
     def as_dict(self) -> dict:
         return {name: value for name, value in vars(self).items() if name.isupper()}

@@ -83,6 +83,13 @@ def long_date(iso: str) -> str:
     return " ".join(str(part) for part in (day, MONTHS[month - 1], year) if part is not None)
 
 
+def file_size(size: int) -> str:
+    """A size in bytes as people say it: "25 MB", "64 KB" (binary units, rounded down, as the limits are set)."""
+    if size >= 1024 * 1024:
+        return f"{size // (1024 * 1024)} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
 

@@ -1,5 +1,6 @@
 """Every route of the app, walked with hostile values in every address parameter, query parameter and form field it
-takes, in four roles: signed out, the session's facilitator, another facilitator, and an attendee (phone cookie).
+takes, in four roles: signed out, the session's facilitator (who is also a library editor, so the editing pages
+are walked with their fields too), another facilitator, and an attendee (phone cookie).
 No answer may be a server error, and another facilitator never reaches the session's data.
 
 Nothing here is a hand-kept list of routes or fields: the routes come from `app.url_map` (a route with a method
@@ -106,6 +107,17 @@ def sign_in(app, name: str):
     return client
 
 
+def make_editor(app, name: str) -> None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.sessions.models import Facilitator
+
+    with app.app_context():
+        db.session.execute(select(Facilitator).filter_by(name=name)).scalar_one().is_editor = True
+        db.session.commit()
+
+
 def join(app, public_id: str):
     phone = app.test_client()
     code = in_app(app, lambda dbs, pid, facilitator: service.find_session(dbs, pid).join_code, public_id)
@@ -121,6 +133,7 @@ def world(tmp_path):
     app = make_app(tmp_path)
     for name in ("alice", "bob"):
         create_facilitator(app, name)
+    make_editor(app, "alice")
     alices, bobs = start(app, "alice"), start(app, "bob")
     in_app(app, service.move, alices, 0, REFLECTION, now())
     in_app(app, service.add_response, alices, REFLECTION, 0, SECRET_TEXT, now())
@@ -170,7 +183,8 @@ def discover_fields(world) -> dict[str, dict[str, str]]:
 
     owner = world["alice"]
     for path in ("/briefings", "/briefings/wigan-child-3", "/sessions", "/sessions/new", f"/sessions/{alices}",
-                 f"/sessions/{alices}/delete", f"/sessions/{alices}/present", f"/sessions/{alices}/console"):
+                 f"/sessions/{alices}/delete", f"/sessions/{alices}/present", f"/sessions/{alices}/console",
+                 "/library", "/library/new", "/library/wigan-child-3/edit", "/library/wigan-child-3/history"):
         collect(owner, path)
     in_app(app, service.move, alices, REFLECTION, ACTIONS, now())
     collect(owner, f"/sessions/{alices}/console")
@@ -308,3 +322,7 @@ def test_the_walker_finds_the_forms_of_the_console_the_phone_and_the_start_page(
     assert {"briefing", "template", "team"} <= set(found["sessions.create"])
     assert {"part", "found"} & set(found["run.redact_response"])
     assert "run.approve_all" in found and "take_part.withdraw_response" in found and "run.delete_attendee" in found
+    assert {"title", "section_count", "section-0-kind", "section-0-body", "new_question", "base_version", "action"} <= set(
+        found["editing.save"]
+    )
+    assert {"text", "title"} <= set(found["editing.paste"])

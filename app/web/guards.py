@@ -10,6 +10,9 @@ needed. Registered in create_app ahead of the CSRF check, so these answers come 
 - A NUL character (U+0000) anywhere in the address, the query or the form is refused the same way: PostgreSQL
   cannot store one, and a query that carries one fails in the driver.
 - A number that is not one (app/numbers.py) answers 400 with the reason.
+- A body larger than MAX_CONTENT_LENGTH (2 MB) is refused before it is read (413 with a message). The one view
+  that takes a file (adding a briefing) is marked with `takes_upload`, which raises its limit to
+  MAX_UPLOAD_BYTES before the form is parsed (the CSRF check and the checks here parse it).
 - An account without the facilitator role (a library editor only, `flask users create NAME --editor-only`)
   gets 403 with a message on the pages that run sessions.
 
@@ -24,6 +27,7 @@ from urllib.parse import urlsplit
 from flask import Flask, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..formatting import file_size
 from ..numbers import NotANumber
 
 UNREADABLE = (
@@ -45,10 +49,36 @@ _SIGN_IN_REQUIRED = login_required(lambda: None).__code__
 
 def register(app: Flask) -> None:
     """Call before csrf.init_app: before_request functions run in the order they were registered."""
+    app.before_request(_body_limit)
     app.before_request(_readable_body)
     app.before_request(_signed_in_for_htmx)
     app.before_request(_facilitators_only)
     app.register_error_handler(NotANumber, _not_a_number)
+    app.register_error_handler(413, too_large)
+
+
+def takes_upload(view):
+    """Mark a view that takes a file: its requests may be as large as MAX_UPLOAD_BYTES (Werkzeug spools a
+    large file part to a temporary file outside the app's folders, never to a folder the web serves)."""
+    view.takes_upload = True
+    return view
+
+
+def _body_limit():
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "takes_upload", False):
+        request.max_content_length = current_app.config["MAX_UPLOAD_BYTES"]
+    return None
+
+
+TOO_LARGE = (
+    "What you sent is larger than any form here takes ({limit}), so nothing was changed. Make it shorter and "
+    "send it again."
+)
+
+
+def too_large(error):
+    return problem(TOO_LARGE.format(limit=file_size(current_app.config["MAX_CONTENT_LENGTH"])), 413)
 
 
 # The pages that run sessions, and the session downloads: only accounts with the facilitator role.
@@ -90,8 +120,8 @@ def _readable_body():
     if request.method not in ("POST", "PUT", "PATCH", "DELETE") or request.mimetype not in _FORM_TYPES:
         return None
     if request.mimetype == "multipart/form-data":
-        # Werkzeug decodes multipart fields with replacement characters; no route takes a file, and a form
-        # field with U+FFFD in it is not what anybody typed.
+        # Werkzeug decodes multipart fields with replacement characters; a form field with U+FFFD in it is
+        # not what anybody typed (an uploaded file is in request.files, not checked here).
         fields = [value for values in request.form.listvalues() for value in values]
         if any("\ufffd" in value for value in fields):
             return problem(UNREADABLE)

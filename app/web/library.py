@@ -15,7 +15,7 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from markupsafe import Markup
 
 from .. import get_library
-from . import is_htmx_fragment_request
+from . import is_htmx_fragment_request, now
 from ..briefings.markup import inline_html
 from ..briefings.model import kind_label
 from .. import formatting
@@ -52,8 +52,14 @@ def index():
         response = render_template("library/_results.html", **context, oob_count=True)
         # The address bar shows the filter without empty parameters ("?q=&theme=").
         return response, {"HX-Push-Url": filter_url(words, theme), "Vary": "HX-Request"}
+    from .editing import overview  # editing's pages use this module's template filters
+
     page = render_template(
-        "library/index.html", **context, themes=library.themes(), broken_files=broken_files(library.problems)
+        "library/index.html",
+        **context,
+        themes=library.themes(),
+        broken_files=broken_files(library.problems),
+        editor=overview(now().date()),
     )
     return page, {"Vary": "HX-Request"}
 
