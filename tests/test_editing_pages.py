@@ -278,10 +278,10 @@ def test_an_empty_paste_is_refused_next_to_the_field(app, client, editor):
     assert soup.find("input", id="add-title")["value"] == "Kept"
 
 
-def upload(client, data: bytes, name: str):
+def upload(client, data: bytes, name: str, title: str = ""):
     return client.post(
         "/library/new/file",
-        data={"file": (io.BytesIO(data), name), "csrf_token": csrf_token(client, "/library/new")},
+        data={"file": (io.BytesIO(data), name), "title": title, "csrf_token": csrf_token(client, "/library/new")},
         content_type="multipart/form-data",
     )
 
@@ -364,6 +364,25 @@ def test_other_forms_keep_the_two_megabyte_limit(client, editor):
     response = client.post("/library/new/text", data={"text": "x" * (3 * 1024 * 1024), "csrf_token": csrf_token(client, "/library/new")})
     assert response.status_code == 413
     assert "larger than any form here takes (2 MB)" in words(soup_of(response).find("main"))
+
+
+def test_a_file_with_no_title_line_asks_for_the_title_box_keeps_it_and_imports_once_a_title_is_given(
+    app, client, editor
+):
+    untitled = b"Background\n\nChild J lived with her gran.\n\nLearning\n\nAsk who else lives at home.\n"
+    response = upload(client, untitled, "untitled.txt", title="  ")
+    assert response.status_code == 422
+    message = field_messages(soup_of(response), "add-file")
+    assert "does not start with a title" in message and "Title box" in message
+    with app.app_context():
+        before = len(store.all_briefings())
+
+    response = upload(client, untitled, "untitled.txt", title="Child J")
+    assert response.status_code == 303
+    briefing_id = response.headers["Location"].split("/")[2]
+    with app.app_context():
+        assert store.get(briefing_id).briefing.title == "Child J"
+        assert len(store.all_briefings()) == before + 1
 
 
 def test_a_text_file_upload_becomes_a_draft(app, client, editor):

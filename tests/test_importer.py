@@ -266,7 +266,7 @@ def test_wandsworth_without_a_title_is_refused_with_a_message_asking_for_one():
     with pytest.raises(ImportFailed) as failed:
         import_file(seed_path("004"))
     message = str(failed.value)
-    assert "title" in message and "--title" in message and "This 7-minute briefing" in message
+    assert "title" in message and "--title" in message and "Title box" in message and "This 7-minute briefing" in message
 
 
 def test_wandsworth_clock_face_segments_are_put_in_numbered_order_and_the_report_says_so():

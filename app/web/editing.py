@@ -109,20 +109,25 @@ def new():
 @editors_only
 def upload():
     upload = request.files.get("file")
+    title = " ".join(request.form.get("title", "").split())
     if upload is None or not upload.filename:
-        return _new_page({"file": "Choose a file to upload: a PDF, Word (.docx), web page (.html) or text file."})
+        return _new_page(
+            {"file": "Choose a file to upload: a PDF, Word (.docx), web page (.html) or text file."},
+            upload_title=title,
+        )
     name = PurePath(upload.filename.replace("\\", "/")).name
     if not name.lower().endswith(UPLOAD_SUFFIXES):
         return _new_page(
             {"file": f"“{name}” is not a file Briefing Room can read. Upload a PDF, a Word document (.docx), a saved "
-             "web page (.html or .htm) or a text file (.txt or .md)."}
+             "web page (.html or .htm) or a text file (.txt or .md)."},
+            upload_title=title,
         )
     # Read into memory (bounded by MAX_UPLOAD_BYTES): the upload is never written anywhere the web serves.
     data = upload.stream.read()
     try:
-        result = importing.import_bytes(data, name)
+        result = importing.import_bytes(data, name, title=title or None)
     except importing.ImportFailed as error:
-        return _new_page({"file": str(error)})
+        return _new_page({"file": str(error)}, upload_title=title)
     return _created(result, name)
 
 
@@ -140,9 +145,11 @@ def paste():
     return _created(result, PASTED)
 
 
-def _new_page(errors: dict, *, text: str = "", title: str = "", status: int = 422):
+def _new_page(errors: dict, *, text: str = "", title: str = "", upload_title: str = "", status: int = 422):
     limit = formatting.file_size(current_app.config["MAX_UPLOAD_BYTES"])
-    return render_template("editing/new.html", errors=errors, text=text, title=title, upload_limit=limit), status
+    return render_template(
+        "editing/new.html", errors=errors, text=text, title=title, upload_title=upload_title, upload_limit=limit
+    ), status
 
 
 def _created(result, source_name: str):

@@ -82,11 +82,13 @@ def import_file(
     return _import_data(data, name, title=title, briefing_id=briefing_id, limits=limits, size=size)
 
 
-def import_bytes(data: bytes, filename: str, *, limits: ImportLimits = DEFAULT_LIMITS) -> ImportResult:
+def import_bytes(
+    data: bytes, filename: str, *, title: str | None = None, limits: ImportLimits = DEFAULT_LIMITS
+) -> ImportResult:
     """Import an upload: the file's bytes and the name it had; the format is told by its first bytes and suffix."""
     # A browser may send the whole path the file had on a Windows machine; only its name is of use.
     name = re.split(r"[\\/]", filename or "")[-1].strip() or "upload"
-    return _import_data(data, name, title=None, briefing_id=None, limits=limits, size=len(data))
+    return _import_data(data, name, title=title, briefing_id=None, limits=limits, size=len(data))
 
 
 def _import_data(
@@ -188,6 +190,8 @@ def _format_of(head: bytes, suffix: str, name: str) -> str:
 
 # --- putting it together ---------------------------------------------------------------------------------
 
+# Import messages are read in the browser (the Title box on "Add a briefing") and at the terminal (--title).
+GIVE_TITLE = 'in the Title box, or with --title "Child A" at the command line'
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -209,7 +213,7 @@ def _import_lines(
     checked_lines(lines, limits, named)
     title = normalise(title) if title is not None else None
     if title is not None and not title:
-        raise ImportFailed("The title given is empty: pass the briefing's title, e.g. --title \"Child A\".")
+        raise ImportFailed(f"The title given is empty: give the briefing's title ({GIVE_TITLE}).")
     if briefing_id is not None and not _ID_PATTERN.match(briefing_id):
         suggestion = slugify(briefing_id) or "child-a"
         raise ImportFailed(
@@ -240,7 +244,7 @@ def _import_lines(
         shown = first if len(first) <= 80 else first[:77] + "..."
         raise ImportFailed(
             f"{named} does not start with a title (its first line, '{shown}', is not title-shaped: it reads as a "
-            "sentence, an item or a section heading): give the briefing's title, e.g. --title \"Child A\"."
+            f"sentence, an item or a section heading): give the briefing's title ({GIVE_TITLE})."
         )
     if not tokens and title_token is None:
         raise ImportFailed(f"{named} has no briefing text: check it is the whole briefing.")
@@ -357,7 +361,7 @@ def _fill_in_title(briefing: Briefing, report: ImportReport, title_token, title:
     if title is None and title_token.role == "heading" and title_token.kind != "other":
         report.check(
             f"The title '{briefing.title}' reads like a section heading, not the briefing's name: give the "
-            "real title (e.g. the child's name) with --title.",
+            f"real title, e.g. the child's name ({GIVE_TITLE}).",
             field="title",
         )
 
