@@ -492,7 +492,18 @@ def test_a_library_editor_only_account_is_sent_to_the_library_and_refused_the_se
     assert refused.status_code == 403
     assert "does not run sessions" in BeautifulSoup(refused.get_data(as_text=True), "html.parser").get_text()
     assert client.get("/sessions/new").status_code == 403
-    assert client.get("/briefings/westborough-child-3").status_code == 200
+    page = BeautifulSoup(client.get("/briefings/westborough-child-3").get_data(as_text=True), "html.parser")
+    links = [a.get_text(strip=True) for a in page.find_all("a")]
+    assert "Edit the library" in links and "Edit this briefing" in links
+    assert "Sessions" not in links and "Run this briefing" not in links  # nothing that would only answer 403
+
+
+def test_an_account_that_is_both_sees_sessions_and_run_this_briefing(app):
+    client = app.test_client()  # erin: a facilitator made an editor too
+    sign_in(client, "erin")
+    page = BeautifulSoup(client.get("/briefings/westborough-child-3").get_data(as_text=True), "html.parser")
+    links = [a.get_text(strip=True) for a in page.find_all("a")]
+    assert {"Sessions", "Run this briefing", "Edit the library", "Edit this briefing"} <= set(links)
 
 
 def test_an_account_that_is_both_runs_sessions(app):
