@@ -31,6 +31,7 @@ SETS = {
     "held-out 2": FIXTURES / "reflections_heldout2.yaml",
     "blind": FIXTURES / "reflections_blind.yaml",
     "blind 2": FIXTURES / "reflections_blind2.yaml",
+    "fresh": FIXTURES / "reflections_fresh.yaml",
 }
 TODAY = date(2026, 11, 25)
 
@@ -42,11 +43,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def briefing_names_of(briefing_id: str) -> frozenset[str]:
+    """The names a briefing in briefings/ uses, as a session running it with the seven-minute template allows."""
+    from app.briefings.files import read_file
+    from app.sessions.privacy import names_in_plan
+    from app.sessions.templates import load_templates, plan
+
+    template = load_templates(ROOT / "session_templates").get("seven-minute")
+    return names_in_plan(plan(read_file(ROOT / "briefings" / f"{briefing_id}.md"), template).to_dict())
+
+
 def score(find, items) -> dict:
     tp = fp = fn = tn = 0
     misses, false_alarms = [], []
     for item in items:
-        findings = find(item["text"], TODAY)
+        # A reflection on a named briefing ("briefing: wandsworth-mark-and-lloyd") is checked as the session
+        # checks it: the names that briefing uses are allowed.
+        allowed = briefing_names_of(item["briefing"]) if item.get("briefing") else frozenset()
+        findings = find(item["text"], TODAY, allowed)
         if item["identifies"] and findings:
             tp += 1
         elif item["identifies"]:
@@ -80,7 +94,9 @@ def main() -> None:
     from app.sessions.privacy import find_personal_data
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    find_personal_data("Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan.", TODAY)  # loads every list
+    find_personal_data(
+        "Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan, who came from Jordan.", TODAY
+    )  # loads every list
     first_call = time.perf_counter() - started
     rss_after = rss_mb()
 

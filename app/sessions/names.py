@@ -86,7 +86,7 @@ catalin cătălin
 aurimas dovydas egle eglė gabija gintare gintarė kotryna lukas mantas matas nojus rugile rugilė
 xiaohui xiaoling xiaomei xiaoming xiaoyan
 finn kian jaiden kaiden kyron leyton shania tyrese tyreece albie arlo oakley finlay jax remi rowan amelie ottilie
-aliyah aleesha lexi kenzie myla eesa
+aliyah aleesha lexi kenzie myla eesa zain daniyal tayo
 dom dommo gaz gazza baz bazza daz dazza kev kez tez tel del dave davey steve stevie mick micky mike mikey jonny
 jonno robbie rob bex becky bekki jess jessie kat katie liz lizzie lou vicky vikki nicky nikki tasha tash shaz
 sharon trish tracey stacey kaz kerry mo taz jay jj tj aj dj
@@ -212,3 +212,30 @@ def _inflected(lower: str, listed: array) -> bool:
             if ending in ("ed", "ing", "er") and len(stem) > 2 and stem[-1] == stem[-2] and _listed(stem[:-1], listed):
                 return True  # "stopped", "running"
     return False
+
+
+@cache
+def places() -> frozenset[str]:
+    """Countries (ISO 3166-1: "Jordan", "Chad", "Georgia", "Sierra Leone") and the UK's council areas (ISO
+    3166-2:GB: "Kirklees", "Stirling", "Derry and Strabane"), lower case, from the databases `pycountry` ships.
+    After "from", "in" or "to" they are where someone came from or lives, not a person ("the family came from
+    Jordan"). The JSON files are read directly: importing pycountry's object model costs 10 MB for 500 names."""
+    import json
+
+    listed: set[str] = set()
+
+    def add(name: str) -> None:
+        name = name.split("[")[0].strip()  # "Wales [Cymru GB-CYM]"
+        if "," in name:  # "Korea, Republic of", "London, City of": the part before the comma is the place
+            name = name.split(",")[0]
+        listed.add(_fold(name.strip()))
+
+    databases = resources.files("pycountry").joinpath("databases")
+    for country in json.loads(databases.joinpath("iso3166-1.json").read_text(encoding="utf-8"))["3166-1"]:
+        for field in ("name", "common_name"):
+            if country.get(field):
+                add(country[field])
+    for area in json.loads(databases.joinpath("iso3166-2.json").read_text(encoding="utf-8"))["3166-2"]:
+        if area["code"].startswith("GB-"):
+            add(area["name"])
+    return frozenset(listed)

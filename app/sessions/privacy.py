@@ -4,7 +4,8 @@ Reflections should never identify a child, a family or an address. This finds wh
 
 - a person's name: "the Walker family", "Mrs Begum", "Ellie's mum", "Jordan Hall", "Baby Isla", "his brother
   Kai", "nan Pat", "a girl called Amara", or a first name on its own ("we closed the case on Aiden");
-- a street address: "12 Acacia Road", "flat 3, Mill Lane", "Flat 2b Rose Court", "on Mill Lane";
+- a street address: "12 Acacia Road", "flat 3, Mill Lane", "Flat 2b Rose Court", "on Mill Lane", "5 Oakwood
+  Mount", or a house number apart from its estate or street ("the Seacroft estate, number 14");
 - an email address, a UK phone number (Google's libphonenumber, region GB), an NHS number (only when its
   Modulus 11 check digit is valid, so ordinary ten-digit numbers are not flagged), a UK postcode;
 - a date of birth: a date next to "born", "DOB", "d.o.b.", "date of birth", "birthday" or "aged", or in brackets
@@ -16,8 +17,14 @@ ordinary words, and misses a name it lacks. A capitalised word counts as a name 
 family word follows it, it is someone's ("Kai's school"), a relation or "called" precedes it, or it pairs with
 another name ("Jordan Hall"); a known first name counts on its own unless it is also an ordinary English word.
 Words every safeguarding reflection uses are never names: pseudonyms of the form "Child D" / "Adult B", relations
-("Nan", "Mum"), agencies, policies, places, months, weekdays, festivals, job titles. The names lists
-(app/sessions/names.py) load once per process, on first use.
+("Nan", "Mum"), agencies, policies, places, months, weekdays, festivals, job titles; nor are countries and
+council areas after "from", "in" or "to" ("came from Jordan"), colours in a rating ("from Amber to Red"), named
+ways of working ("the Think Family approach") and the names the session's own briefing uses ("Mark and Lloyd":
+`names_in_plan`). A name no list has counts where only a person stands: a capitalised word no dictionary has
+inside a sentence, or opening one and followed by a lower-case word ("Tyreece never made it"), unless it ends as a
+place does ("Harehills"), is text-speak ("Tbh") or two words run together ("Lockdown"); and a name typed in lower
+case by someone who otherwise capitalises counts where a name stands ("mum said jayden was", "a girl called
+amara", "i remember tiegan"). The names lists (app/sessions/names.py) load once per process, on first use.
 
 It is a nudge, not a filter: the person can edit or confirm.
 """
@@ -27,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 
@@ -84,6 +92,7 @@ RELATIONS = frozenset(
     cousin partner boyfriend girlfriend husband wife ex fiance fiancee stepdad step-dad stepfather step-father
     stepmum step-mum stepmother step-mother stepbrother step-brother stepsister step-sister sibling twin niece
     nephew baby babies little lad girl boy child kid carer friend neighbour neighbor grandson granddaughter
+    eldest oldest youngest
     grandchild godmother godfather"""
     .split()
 )
@@ -110,7 +119,7 @@ SURNAMES_THAT_ARE_WORDS = frozenset(
     "rose may march summer winter spring bishop judge major day english scott".split()
 )
 CALLED = re.compile(
-    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$"
+    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+(?:is|was)|known\s+as|aka|a\.k\.a\.)\s*$"
     r"|\b(?:called|calls|call)\s+(?:him|her|them)\s*$",  # "his mates called him Smudge"
     re.IGNORECASE
 )
@@ -297,7 +306,9 @@ SERVICES = frozenset(
     """childline kooth ofsted cafcass nspcc barnardos samaritans papyrus mosaic liquidlogic systmone emis eclipse
     carefirst rio wellcomm brook nacro catch22 shelter refuge mind youtube tiktok snapchat whatsapp instagram
     facebook discord roblox fortnite minecraft telegram twitch reddit pinterest tinder grindr onlyfans insta
-    spotify deliveroo uber brexit pokemon makaton thinkuknow ceop parentzone jobcentre airbnb""".split()
+    spotify deliveroo uber brexit pokemon makaton thinkuknow ceop parentzone jobcentre airbnb
+    mumsnet netmums hestia solace tusla bupa elklan lego kidscape youngminds mencap nextdoor gumtree vinted
+    depop ebay paypal klarna""".split()
 )
 # Before a capitalised word no list knows, these make it a place or a thing, not a person: "in Harehills", "from
 # Kirklees", "because of Covid". "to" does too ("moved to Eastfield"), unless a word of talking precedes it
@@ -319,6 +330,56 @@ PERSON_VERBS = frozenset(
 )
 # A document named after people: "the Arthur and Star review", "the Laming report", "the Munro review".
 DOCUMENT_WORDS = frozenset("review reviews inquiry report".split())
+# After a capitalised name, these make it the name of a way of working, not of a person: "the Think Family
+# approach", "the Solihull Approach", "Lundy model", "the Brook Traffic Light Tool", "Ruby Red flags".
+THING_AFTER = frozenset(
+    """approach approaches model models framework frameworks tool tools toolkit toolkits programme programmes
+    program programs method methods pathway pathways protocol protocols principle principles scale scales matrix
+    initiative initiatives agenda charter checklist checklists questionnaire questionnaires scheme schemes
+    project projects flag flags rating ratings category categories theory technique techniques""".split()
+)
+# Colours, and the first names that are also colours: a RAG rating ("went from Amber to Red", "rated Amber",
+# "Ruby Red flags") is no one's name.
+COLOURS = frozenset(
+    """red amber green blue black white yellow orange purple pink grey gray gold silver brown ruby scarlet
+    scarlett jade rose violet hazel olive coral pearl sienna saffron indigo crimson cherry lavender lilac
+    emerald""".split()
+)
+RATED_BEFORE = frozenset("rated rating graded grade rag flagged level category".split())
+# Before "on", these make what follows it a person ("we closed the case on Ifeoluwa", "checked on Kai", "kept an
+# eye on Precious") rather than a system or an app ("on Mosaic", "on Insta").
+PERSON_ON = frozenset("case cases checked check checking eye focus focused focussed concentrate concentrated".split())
+# Lower-case words that are neither English words nor names: text-speak and the acronyms of the work typed in
+# lower case. Any of them could stand where a name does ("about camhs", "Tbh the MASH ...").
+TEXT_SPEAK = frozenset(
+    """tbh tbf ngl obvs obv deffo defo def imo imho idk smh lol omg btw fyi tho cos coz cuz gonna wanna gotta
+    innit dunno yeah yep yup nah nope hmm hmmm ooh aww ugh erm umm uhm meh ffs jeez ikr tbc tbd asap aka eta
+    wfh pls plz thx hiya soz sry probs prob ppl cba govt mgmt dept approx etc info convo convos abt wrt
+    online email emails emailed vape vapes vaping neurodiverse neurodivergent neurodiversity multiagency wifi
+    app apps website websites smartphone ipad iphone laptop selfie selfies covid lockdown lockdowns facetime
+    facetimed whatsapped whatsapping snapchatted homeschooled homeschooling homeschool sexting groomer groomers
+    camhs marac mappa senco sendco ehcp ehcps kcsie nspcc isva idva sarc cin cla lac cic sgo icpc rcpc cpp
+    pcso pnc nrm cse cce asb yot yos mash lado iro dsl ddsl sw sws hv hvs gp gps nfa ehat caf tac tas pep
+    peps ofsted cafcass dash rag adhd asd fasd ptsd ocd thankyou thanx thanks ta cheers""".split()
+)
+# Endings of English place names: a capitalised word no names list has that ends so is a place ("Harehills has
+# changed", "Chapeltown is next door", "Seacroft was worse") more often than a person.
+PLACE_ENDINGS = (
+    "hills", "town", "ton", "ham", "ley", "field", "fields", "ford", "by", "worth", "wood", "bury", "borough",
+    "burgh", "chester", "caster", "cester", "thorpe", "mouth", "bridge", "dale", "croft", "stead", "gate", "holme",
+    "minster", "port", "pool", "shire", "wick", "side", "moor", "well", "land", "leigh", "hurst", "combe",
+)
+# What a person does, after a name typed in lower case ("mum said jayden was sleeping there", "kayden told
+# us"), with a few adverbs allowed between ("Thandiwe never had ...").
+LOWER_PERSON_AFTER = PERSON_VERBS | frozenset("was is had has were didn't wasn't doesn't isn't never always".split())
+ADVERBS = frozenset("never always just also still then finally only really often sometimes already".split())
+# Before a name typed in lower case, the words that take a person: "spoke to the head about reuben", "i remember
+# shakira", "we saw kacper", "a visit with aaliyah".
+PERSON_BEFORE = frozenset("about with remember remembered saw seen see asked visited met told tell".split())
+# Before "of", these make what follows a person: "I keep thinking of Daniyal", "reminds me of ...", "scared of".
+PERSON_OF = frozenset("think thinking thought reminds reminded remind heard scared afraid frightened proud fond".split())
+# Words after which a clause, and so its subject, starts: "mum said tayo was out", "and kai had gone".
+CLAUSE_OPENERS = frozenset("said says told knew know thought think heard when because but and so that if as while".split())
 
 
 @dataclass(frozen=True)
@@ -484,6 +545,9 @@ def _names(text: str) -> list[tuple[int, int]]:
             if word.text.isupper() and 2 <= len(word.text) <= 3 and _called_before(text, word.start):
                 add(i, 1)
                 continue
+            # A contraction ("won't", "they'd") or text-speak ("tbh", "camhs") is never a name.
+            if CONTRACTION.search(word.lower) or word.lower in TEXT_SPEAK:
+                continue
             # A first name typed in lower case: a common one, or any listed one that is no English word ("ruairi",
             # "maddox"); the words that are both ("will", "rose") are left to context.
             lower_case_name = (
@@ -518,6 +582,21 @@ def _names(text: str) -> list[tuple[int, int]]:
                 and not (word.possessive and following is not None and following.lower in NAMED_THINGS)
             ):
                 add(i, 1)
+            # Someone who capitalises can still type a name in lower case; where a name stands it is one: a
+            # listed first name ("mum said jayden was ...", "a girl called amara", "spoke to the head about
+            # reuben"), or a word no list and no dictionary has where only a person stands ("i remember tiegan
+            # from ...", "a boy called ruairidh", "tiegan said").
+            elif word.text.islower() and len(word.lower) >= 3 and word.lower not in ORDINARY_WORDS and (
+                word.lower not in LOWER_CASE_WORDS and word.lower not in NOT_NAMES and word.lower not in SERVICES
+                # "tick-box": a hyphenated word only when every part is a name ("lacey-mae")
+                and all(_known_first_name(_Word(part, 0, 0, False, False)) for part in word.lower.split("-")[1:])
+            ):
+                unknown = not lower_case_name and _unknown_word(word.lower) and not _known_first_name(word)
+                position = _lower_name_position(text, words, i, joined) if lower_case_name or unknown else ""
+                if position == "strong" or (position and lower_case_name):
+                    add(i, 1)
+            continue
+        if word.lower in TEXT_SPEAK:  # "Tbh", "Ta", "Thankyou"
             continue
         as_typed = text[word.start : word.full_end].lower().replace("\u2019", "'")
         if word.possessive and as_typed in NOT_NAMES:  # "McDonald's", "Barnardo's"
@@ -539,6 +618,8 @@ def _names(text: str) -> list[tuple[int, int]]:
         if word.lower in NOT_NAMES:
             continue
         if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
+            continue
+        if _a_place(words, i, joined) or _a_colour(words, i, joined) or _a_way_of_working(words, i, joined):
             continue
         # A document named after people ("the Munro review", "the Arthur and Star review") names no one in the case.
         if (following is not None and following.lower in DOCUMENT_WORDS and joined(i, i + 1)) or (
@@ -627,6 +708,119 @@ def _names(text: str) -> list[tuple[int, int]]:
     return _merge(spans)
 
 
+# Before a country or a council area, where someone comes from, lives or goes: "came from Jordan", "moved to
+# Kirklees", "lived in Georgia" (but "talked to Jordan" is a person: see TALKED).
+PLACE_PREPOSITIONS = frozenset("in from to into across around near via visiting toward towards back".split())
+
+
+def _a_place(words: list[_Word], i: int, joined) -> bool:
+    """A country or a UK council area after "from", "in" or "to", or a word of one: "the family came from
+    Jordan", "fled from Sierra Leone"."""
+    if not any(word.lower in PLACE_PREPOSITIONS for word in words[max(0, i - 3) : i]):
+        return False
+    places = names.places()
+    for first in range(i, max(0, i - 2) - 1, -1):  # the place may start up to two words before this one
+        if first == 0 or not all(joined(k, k + 1) for k in range(first - 1, i)):
+            continue
+        previous = words[first - 1]
+        if previous.lower not in PLACE_PREPOSITIONS or (
+            previous.lower == "to" and first >= 2 and words[first - 2].lower in TALKED
+        ):
+            continue
+        for last in range(i, min(first + 3, len(words))):
+            if (last == i or joined(last - 1, last)) and not any(w.possessive for w in words[first:last]) and (
+                not words[last].possessive and " ".join(w.lower for w in words[first : last + 1]) in places
+            ):
+                return True
+    return False
+
+
+def _a_colour(words: list[_Word], i: int, joined) -> bool:
+    """A colour in a rating, not a girl's name: "from Amber to Red", "rated Amber", "Ruby Red flags", "RAG: Red,
+    Amber, Green"."""
+    word = words[i]
+    if word.lower not in COLOURS or word.possessive:
+        return False
+    # A rating word just before: "rated Amber", "the RAG was Amber", "flagged as Red".
+    if any(words[k].lower in RATED_BEFORE for k in range(max(0, i - 3), i)):
+        return True
+    # Another colour next to it, or one word ("to", "and", "or", "then") away: "Amber to Red", "Red, Amber".
+    for other in (i - 2, i - 1, i + 1, i + 2):
+        if 0 <= other < len(words) and words[other].lower in COLOURS and words[other].text[0].isupper():
+            if all(w.lower in ("to", "and", "or", "then") for w in words[min(i, other) + 1 : max(i, other)]):
+                return True
+    return False
+
+
+def _a_way_of_working(words: list[_Word], i: int, joined) -> bool:
+    """A capitalised name followed by what it names: an approach, a model, a tool ("the Think Family approach",
+    "the Solihull Approach", "Lundy model", "Ruby Red flags")."""
+    if words[i].possessive:
+        return False
+    run = _capitalised_run(words, i, joined)
+    last = words.index(run[-1], i)
+    return last + 1 < len(words) and not run[-1].possessive and joined(last, last + 1) and (
+        words[last + 1].lower in THING_AFTER
+    )
+
+
+# Endings of English nouns and adjectives that dictionaries lag behind ("adultification", "neurotypicality",
+# "minoritised", "gatekeeping"); names do not end so.
+WORD_ENDINGS = (
+    "tion", "sion", "ment", "ness", "ity", "ism", "isation", "ization", "ology", "ised", "ized", "ising", "izing",
+    "able", "ible", "ful", "less", "ous", "ive", "ings", "ist", "ists", "ship", "hood", "phobia", "ally",
+)
+CONTRACTION = re.compile(r"['\u2019](?:t|ll|ve|re|d|m)$")
+_VOWEL = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüæø]")
+
+
+def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
+    """Whether a lower-case word stands where a name does: "strong" after "called" or a word that takes a person
+    ("remember", "about", "asked") or before what only a person does ("said", "told"); "weak" before "was",
+    "had" and the like; "" elsewhere, and after "the", "a" or "our" (a thing: "the lado was told")."""
+    previous = words[i - 1] if i else None
+    if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i):
+        return ""
+    if _called_before(text, words[i].start):
+        return "strong"
+    if previous is not None and joined(i - 1, i) and (
+        previous.lower in PERSON_BEFORE or previous.lower in ROLES
+        or previous.lower == "of" and i >= 2 and words[i - 2].lower in PERSON_OF
+    ):
+        return "strong"
+    after = i + 1
+    while after < len(words) and words[after].lower in ADVERBS and joined(after - 1, after):
+        after += 1
+    if after < len(words) and joined(after - 1, after) and not words[i].possessive:
+        if words[after].lower in PERSON_VERBS and words[after].lower not in ("had", "has"):
+            return "strong"
+        if words[after].lower in LOWER_PERSON_AFTER:
+            # Where a clause starts, "was" or "had" after it make a subject: "mum said tayo was out".
+            return "strong" if previous is not None and previous.lower in CLAUSE_OPENERS else "weak"
+    return ""
+
+
+def _unknown_word(lower: str) -> bool:
+    """A word that no dictionary has, that is not text-speak and that could be said aloud: a spelling of a name
+    the lists lack ("tiegan", "Thandiwe"), not "tbh", "Soooo", a word newer than the dictionary
+    ("adultification") nor two words run together ("Lockdown", "Harehills")."""
+    if len(lower) < 4 or lower in TEXT_SPEAK or lower in SERVICES or lower in NOT_NAMES or lower in LANGUAGES:
+        return False
+    if not _VOWEL.search(lower) or re.search(r"(.)\1\1", lower) or CONTRACTION.search(lower):
+        return False
+    if names.is_english_word(lower) or lower.endswith(WORD_ENDINGS):
+        return False
+    # Two English words run together ("lockdown", "homeschooling", "interagency", "harehills").
+    return not any(
+        names.is_english_word(lower[:cut]) and names.is_english_word(lower[cut:]) for cut in range(4, len(lower) - 3)
+    )
+
+
+def _place_like(lower: str) -> bool:
+    """A capitalised word no list has that ends as English places do ("Harehills", "Chapeltown", "Seacroft")."""
+    return lower.endswith(PLACE_ENDINGS)
+
+
 def _a_thing(word: _Word) -> bool:
     """An acronym ("BSL"), a brand in capitals inside ("TikTok") or a service, app or agency's word."""
     text = word.text
@@ -656,7 +850,7 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
     for part in word.text.split("-"):
         if any(letter.isupper() for letter in part[1:]) and not re.match(r"(?:Mc|Mac|O['\u2019])[A-Z]", part):
             return False
-    if names.is_english_word(lower):
+    if names.is_english_word(lower) or (len(lower) >= 4 and not _unknown_word(lower)):
         return False
     previous = words[i - 1] if i else None
     following = words[i + 1] if i + 1 < len(words) else None
@@ -668,7 +862,13 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
     if previous is not None and joined(i - 1, i):
         if previous.lower in DETERMINERS or previous.lower in SAINTS:
             return False
-        if previous.lower in PLACE_BEFORE:
+        # "on" before a person: "we closed the case on Ifeoluwa", "checked on", "kept an eye on".
+        if previous.lower in PLACE_BEFORE and not (
+            i >= 2 and joined(i - 2, i - 1) and (
+                previous.lower == "on" and words[i - 2].lower in PERSON_ON
+                or previous.lower == "of" and words[i - 2].lower in PERSON_OF
+            )
+        ):
             return False
         if previous.lower == "to" and not (i >= 2 and words[i - 2].lower in TALKED):
             return False
@@ -688,8 +888,14 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
         ) and _a_thing(words[neighbour]):
             return False
     if word.sentence_start:
-        # An initial before it ("A Kowalczyk is ...") or what a person does after it ("Teaghan said").
-        return following is not None and following.lower in PERSON_VERBS and joined(i, i + 1)
+        # What a person does after it ("Teaghan said"), or, when it is no place, any lower-case word: a name no
+        # list has opens a sentence ("Tyreece never made it", "Thandiwe had four social workers") more often
+        # than any other word no dictionary has; text-speak ("Tbh", "Ngl") and compounds ("Lockdown") are not.
+        if following is None or not joined(i, i + 1):
+            return False
+        if following.lower in PERSON_VERBS and (following.lower not in ("has", "had") or not _place_like(lower)):
+            return True
+        return following.text.islower() and not _place_like(lower) and _unknown_word(lower)
     return True
 
 
@@ -735,7 +941,10 @@ STREETS = (
     r"road|rd|street|st|lane|ln|avenue|ave|drive|close|crescent|cres|grove|way|gardens|gdns|terrace|mews|rise"
     r"|parade|boulevard|place|wynd|brow|fold"
 )
-BUILDINGS = r"court|house|view|walk|row|square|park|green|hill|heights|towers|estate|lodge|mansions|buildings"
+BUILDINGS = (
+    r"court|house|view|walk|row|square|park|green|hill|heights|towers|estate|lodge|mansions|buildings|mount|vale"
+    r"|meadows|meadow|garth|croft|dene|grange|mead|nook|quay|wharf|glade"
+)
 _STREET_NAME = r"(?:[A-Z][\w'\u2019-]*\s+){0,3}?[A-Z][\w'\u2019-]*\s+"
 _street_name_any_case = r"(?:[A-Za-z][\w'\u2019-]*\s+){1,3}?"
 NUMBERED_ADDRESS = re.compile(
@@ -756,6 +965,21 @@ NAMED_STREET = re.compile(
 COMPOUND_STREET = re.compile(
     r"\b(?:to|at|on|in|from|lives?|lived|living|visited|address|is)\s+(\d{1,4}[a-z]?,?\s+[A-Z][a-z]+(?:way|gate|croft))\b(?!\s+[a-z]+s\b)"
 )
+# A house number given apart from its street or estate: "the Seacroft estate, number 14", "no. 14 on the Gipton
+# estate", "Mill Lane, no. 3". The estate's or street's name is one to three words, any case.
+_HOUSE_NUMBER = r"(?:house\s+)?(?:number|no\.?|num\.?|#)\s?\d{1,4}[a-z]?\b"
+_NOT_A_PLACE_WORD = r"(?!(?:the|a|an|on|in|at|of|off|and|or|to|for|with|was|is|his|her|their|our|my|your|that|this)\b)"
+# A capitalised name before a street's or a building's type ("Mill Lane", "Peel Court"), or any name before
+# "estate" (lower-case typists: "the seacroft estate"); "the other way" or "first place" is no street.
+_PLACE_WITH_TYPE = (
+    rf"(?:(?-i:(?:[A-Z][\w'\u2019-]*\s+){{1,3}}?)(?:{STREETS}|{BUILDINGS}|flats|block)"
+    rf"|(?:{_NOT_A_PLACE_WORD}[A-Za-z][\w'\u2019-]*\s+){{1,3}}?estate)\b"
+)
+HOUSE_NUMBER = re.compile(_HOUSE_NUMBER, re.IGNORECASE)
+NUMBER_AFTER_STREET = re.compile(rf"\b({_PLACE_WITH_TYPE}),?\s+(?:at\s+)?{_HOUSE_NUMBER}", re.IGNORECASE)
+NUMBER_BEFORE_STREET = re.compile(
+    rf"{_HOUSE_NUMBER},?\s+(?:(?:on|in|at|of|off)\s+)?(?:the\s+)?({_PLACE_WITH_TYPE})", re.IGNORECASE
+)
 # What a number and a street type can also be: "3 weeks", "Year 7 Lane"... (only the words between are checked).
 _NOT_STREET_WORDS = frozenset("the a an of and or to in on at for with was were is are had has".split())
 
@@ -768,6 +992,11 @@ def _addresses(text: str) -> list[tuple[int, int]]:
             if any(word.lower() in _NOT_STREET_WORDS for word in between):
                 continue
             spans.append(match.span())
+    # Most reflections give no house number: the two slower patterns run only when one is there.
+    if HOUSE_NUMBER.search(text):
+        for pattern in (NUMBER_AFTER_STREET, NUMBER_BEFORE_STREET):
+            for match in pattern.finditer(text):
+                spans.append(match.span())
     for match in COMPOUND_STREET.finditer(text):
         spans.append(match.span(1))
     for match in NAMED_STREET.finditer(text):
@@ -781,8 +1010,10 @@ def _addresses(text: str) -> list[tuple[int, int]]:
 
 # --- everything -----------------------------------------------------------------------------------------------
 
-def find_personal_data(text: str, today: date) -> list[Finding]:
-    """Everything in `text` that looks like personal data, in the order it appears."""
+def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = frozenset()) -> list[Finding]:
+    """Everything in `text` that looks like personal data, in the order it appears. A name all of whose words are
+    in `allowed_names` (lower case: the names the briefing itself uses, see `briefing_names`) is not flagged: the
+    briefing made it public, so "Mark and Lloyd" in a reflection on their review identifies no one new."""
     findings: list[Finding] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -811,8 +1042,53 @@ def find_personal_data(text: str, today: date) -> list[Finding]:
     for start, end in _addresses(text):
         add("address", start, end)
     for start, end in _names(text):
+        if allowed_names and all(_fold(word) in allowed_names for word in WORD.findall(text[start:end])):
+            continue
         add("name", start, end)
     return sorted(findings, key=lambda finding: finding.start)
+
+
+def _fold(word: str) -> str:
+    """A word as `briefing_names` keeps it: lower case, curly apostrophe straight, a possessive 's dropped."""
+    lower = word.lower().replace("\u2019", "'")
+    return lower[:-2] if lower.endswith("'s") else lower
+
+
+@lru_cache(maxsize=64)  # one briefing per session, and a session's plan never changes while it runs
+def briefing_names(texts: tuple[str, ...]) -> frozenset[str]:
+    """The names a briefing's own text uses (its pseudonyms, "Mark and Lloyd", "Child Q's mother"): what the
+    detector finds as a name in it, and every listed first name or surname it capitalises inside a sentence."""
+    found: set[str] = set()
+    for text in texts:
+        for start, end in _names(text):
+            found.update(_fold(word) for word in WORD.findall(text[start:end]))
+        for word in _words(text):
+            if word.capitalised and not word.sentence_start and word.lower not in NOT_NAMES and (
+                _known_first_name(word) or _known_surname(word)
+            ):
+                found.add(_fold(word.text))
+    return frozenset(found)
+
+
+def names_in_plan(plan: dict) -> frozenset[str]:
+    """The names the session's briefing uses (its pseudonyms, the people its review names): public already, so
+    the check does not flag them in a reflection on it. Every text in the plan snapshot counts: the
+    title, headings, paragraphs, list items, questions and prompts."""
+    texts: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("href", "file", "kind", "type"):  # links and labels of the format, not its words
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(plan)
+    return briefing_names(tuple(texts))
 
 
 _PERSON_BEFORE_BRACKET = re.compile(
