@@ -1,13 +1,16 @@
 """How well the privacy nudge finds reflections that identify someone, and what it costs.
 
-    .venv/bin/python bench/privacy.py            # both labelled sets: recall, precision, misses, false alarms
+    .venv/bin/python bench/privacy.py            # every labelled set: recall, precision, misses, false alarms
     .venv/bin/python bench/privacy.py --json out.json
 
 Recall: of the reflections that identify someone, the share the nudge flags. Precision: of the reflections it
 flags, the share that do identify someone. tests/fixtures/reflections.yaml is the set the detector was built
 against; reflections_heldout.yaml was written before it, reflections_heldout2.yaml after tuning and before its
-first run, reflections_blind.yaml by a second author before reading the detector; bench/README.md gives each
-one's first-run figures and what each miss was; none is tuned against before its first run. Also prints the
+first run, reflections_blind.yaml and reflections_blind2.yaml by other authors before reading the detector,
+reflections_fresh.yaml before the changes it prompted and reflections_fresh2.yaml after them; bench/README.md
+gives each one's first-run figures and what each miss was; none is tuned against before its first run. A
+reflection that names its briefing (`briefing: <id>`) is checked with that briefing's names allowed, as a
+session checks it. Also prints the
 detector's import time, the first call (which loads the names lists), the time per call on a 2,000-character
 reflection after that, and the memory the process gained (RSS).
 """
@@ -32,6 +35,7 @@ SETS = {
     "blind": FIXTURES / "reflections_blind.yaml",
     "blind 2": FIXTURES / "reflections_blind2.yaml",
     "fresh": FIXTURES / "reflections_fresh.yaml",
+    "fresh 2": FIXTURES / "reflections_fresh2.yaml",
 }
 TODAY = date(2026, 11, 25)
 

@@ -272,7 +272,7 @@ def test_the_nudge_flags_at_least_95_percent_of_identifying_reflections_and_is_r
     "name",
     [
         "reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml",
-        "reflections_fresh.yaml",
+        "reflections_fresh.yaml", "reflections_fresh2.yaml",
     ],
 )
 def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
@@ -281,7 +281,8 @@ def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
     # the detector missed (bench/README.md), so both now hold the target. Blind 2 (a third author, written to
     # break it) scored 89.1 % / 93.4 % on its first run, before the rule for names no list has. The fresh set
     # (written before the rules for lower-case names in a name's place, unknown names opening a sentence and
-    # estates with a house number) scored 92.0 % / 93.9 % on its first run.
+    # estates with a house number) scored 92.0 % / 93.9 % on its first run; fresh 2, written after those
+    # changes, 100 % / 100 % on its first run.
     recall, precision = _scores(FIXTURES / name)
     assert recall >= 0.95 and precision >= 0.90, (recall, precision)
 
@@ -461,9 +462,14 @@ def test_a_name_no_list_has_is_found_opening_a_sentence_or_after_a_person_on_or_
         "Harehills has changed a lot. Chapeltown is next door.",
         "Seacroft has the highest referral rate in the city.",
         "Thankyou for sharing.",
+        # Slips on a phone: a misspelt word before "the" or "we", one slip from a word of the work, no apostrophe.
+        "Recieved the referral three weeks late.",
+        "Hopefuly we learn from it.",
+        "Referal was late and Saftey planning never happened.",
+        "We spoke with famly about it. Isnt it obvious?",
     ],
 )
-def test_text_speak_compounds_new_words_and_places_opening_a_sentence_are_not_names(text):
+def test_text_speak_compounds_new_words_places_and_typos_opening_a_sentence_are_not_names(text):
     assert kinds(text) == []
 
 

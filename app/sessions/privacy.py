@@ -360,7 +360,10 @@ TEXT_SPEAK = frozenset(
     facetimed whatsapped whatsapping snapchatted homeschooled homeschooling homeschool sexting groomer groomers
     camhs marac mappa senco sendco ehcp ehcps kcsie nspcc isva idva sarc cin cla lac cic sgo icpc rcpc cpp
     pcso pnc nrm cse cce asb yot yos mash lado iro dsl ddsl sw sws hv hvs gp gps nfa ehat caf tac tas pep
-    peps ofsted cafcass dash rag adhd asd fasd ptsd ocd thankyou thanx thanks ta cheers""".split()
+    peps ofsted cafcass dash rag adhd asd fasd ptsd ocd thankyou thanx thanks ta cheers
+    isnt wasnt arent werent didnt doesnt dont cant wont wouldnt couldnt shouldnt hasnt havent hadnt im ive
+    youre youve theyre theyve weve hes shes thats whats theres lets alot ofcourse infact aswell eachother
+    incase atleast alright anyways""".split()
 )
 # Endings of English place names: a capitalised word no names list has that ends so is a place ("Harehills has
 # changed", "Chapeltown is next door", "Seacroft was worse") more often than a person.
@@ -380,6 +383,18 @@ PERSON_BEFORE = frozenset("about with remember remembered saw seen see asked vis
 PERSON_OF = frozenset("think thinking thought reminds reminded remind heard scared afraid frightened proud fond".split())
 # Words after which a clause, and so its subject, starts: "mum said tayo was out", "and kai had gone".
 CLAUSE_OPENERS = frozenset("said says told knew know thought think heard when because but and so that if as while".split())
+
+
+# The work's own vocabulary, for telling a misspelling of it from a name ("Referal was late" is no person).
+WORK_WORDS = frozenset(
+    word for word in NOT_NAMES | RELATIONS | THING_AFTER | CONCEPTS | FAMILY_WORDS | ROLES | frozenset(
+        """referral referrals referred safeguarding colleagues colleague professionals professional parents
+        parenting chronology assessment assessments escalated escalation enquiries enquiry strategy threshold
+        neglect neglected abusive definitely apparently tomorrow together actually hopefully probably sadly
+        overall received receive believe separate necessary environment government accommodation responsibility
+        communication beginning successful weird honestly basically really""".split()
+    ) if len(word) >= 4
+)
 
 
 @dataclass(frozen=True)
@@ -803,7 +818,8 @@ def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
 def _unknown_word(lower: str) -> bool:
     """A word that no dictionary has, that is not text-speak and that could be said aloud: a spelling of a name
     the lists lack ("tiegan", "Thandiwe"), not "tbh", "Soooo", a word newer than the dictionary
-    ("adultification") nor two words run together ("Lockdown", "Harehills")."""
+    ("adultification"), two words run together ("Lockdown", "Harehills") nor a slip in one of the work's words
+    ("Referal", "famly")."""
     if len(lower) < 4 or lower in TEXT_SPEAK or lower in SERVICES or lower in NOT_NAMES or lower in LANGUAGES:
         return False
     if not _VOWEL.search(lower) or re.search(r"(.)\1\1", lower) or CONTRACTION.search(lower):
@@ -811,9 +827,9 @@ def _unknown_word(lower: str) -> bool:
     if names.is_english_word(lower) or lower.endswith(WORD_ENDINGS):
         return False
     # Two English words run together ("lockdown", "homeschooling", "interagency", "harehills").
-    return not any(
-        names.is_english_word(lower[:cut]) and names.is_english_word(lower[cut:]) for cut in range(4, len(lower) - 3)
-    )
+    if any(names.is_english_word(lower[:cut]) and names.is_english_word(lower[cut:]) for cut in range(4, len(lower) - 3)):
+        return False
+    return not _misspelt_work_word(lower)
 
 
 def _place_like(lower: str) -> bool:
@@ -895,8 +911,39 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
             return False
         if following.lower in PERSON_VERBS and (following.lower not in ("has", "had") or not _place_like(lower)):
             return True
-        return following.text.islower() and not _place_like(lower) and _unknown_word(lower)
+        return (
+            following.text.islower() and following.lower not in FUNCTION_WORDS and not _place_like(lower)
+            and _unknown_word(lower)
+        )
     return True
+
+
+# After a name that opens a sentence comes what the person did ("Tyreece never made it", "Kaysha stopped"),
+# not these: after them the word is a misspelt adverb or verb ("Recieved the referral", "Hopefuly we").
+FUNCTION_WORDS = frozenset(
+    """the a an this that these those it its we i you he she they them him her his our their my your me us
+    of to in on at for from with by about into onto over under after before as if so and but or nor than then
+    because while until when where how what which who why all any some no not every each there here""".split()
+)
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _misspelt_work_word(lower: str) -> bool:
+    """One slip from a word the work uses ("Referal", "Saftey", "Parnets", "Safegaurding"): a letter missing,
+    extra, wrong or swapped with its neighbour."""
+    if len(lower) < 5:
+        return False
+    for cut in range(len(lower) + 1):
+        head, tail = lower[:cut], lower[cut:]
+        candidates = [head + letter + tail for letter in _LETTERS]
+        if tail:
+            candidates.append(head + tail[1:])
+            candidates.extend(head + letter + tail[1:] for letter in _LETTERS)
+        if len(tail) > 1:
+            candidates.append(head + tail[1] + tail[0] + tail[2:])
+        if any(candidate in WORK_WORDS for candidate in candidates):
+            return True
+    return False
 
 
 def _capitalised_run(words: list[_Word], index: int, joined) -> list[_Word]:
