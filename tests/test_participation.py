@@ -565,3 +565,5 @@ def test_the_briefings_own_names_are_not_held_back_but_anyone_elses_are(alice):
     assert isinstance(stored, Response) and not stored.pending and stored.flagged == ""
     held = send_here("Same as Lloyd's case: the Walker family at home with nobody asking.")
     assert isinstance(held, NeedsCheck) and [(f.kind, f.text) for f in held.findings] == [("name", "Walker")]
+    # The console offers Redact for what the check finds, with the same names allowed.
+    assert {"mark", "lloyd"} <= record_of(row, at(30)).briefing_names
