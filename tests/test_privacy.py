@@ -444,6 +444,7 @@ def test_contractions_acronyms_and_new_words_in_a_names_place_are_not_names(text
         ("Thandiwe never had the same social worker twice.", "Thandiwe"),
         ("It was the same every week. Kaysha stopped coming after half term.", "Kaysha"),
         ("We closed the case on Ifeoluwa after two visits.", "Ifeoluwa"),
+        ("Gave the referral to Tiarna's social worker and heard nothing.", "Tiarna"),
         ("I keep thinking of Daniyal.", "Daniyal"),
         ("The eldest, Temperance, was doing the cooking.", "Temperance"),
     ],
@@ -460,6 +461,7 @@ def test_a_name_no_list_has_is_found_opening_a_sentence_or_after_a_person_on_or_
         "Lockdown meant no one saw the children for months.",
         "Adultification is the theme of this one for me.",
         "Harehills has changed a lot. Chapeltown is next door.",
+        "It was in Chapeltown's library, next to Wakefield's front door.",
         "Seacroft has the highest referral rate in the city.",
         "Thankyou for sharing.",
         # Slips on a phone: a misspelt word before "the" or "we", one slip from a word of the work, no apostrophe.

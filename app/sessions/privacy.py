@@ -875,7 +875,10 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
         text, previous, word, r"\.?\s+"
     ):
         return True
-    if previous is not None and joined(i - 1, i):
+    # Someone's, before a lower-case noun, is a person's whatever word comes before: "gave it to Tiarna's social
+    # worker", "in Keeley's room" (a place's would be "Harehills' park", rarely typed).
+    persons = word.possessive and following is not None and following.text.islower() and not _place_like(lower)
+    if previous is not None and joined(i - 1, i) and not persons:
         if previous.lower in DETERMINERS or previous.lower in SAINTS:
             return False
         # "on" before a person: "we closed the case on Ifeoluwa", "checked on", "kept an eye on".
