@@ -431,6 +431,8 @@ def test_a_name_typed_in_lower_case_by_someone_who_capitalises_is_found_where_a_
         "We talked about adultification. It matters here.",
         "The lado was told on day three. Then nothing.",
         "We spoke to the head about attendance. She said it was improving.",
+        # Listed names that are English words, after a word that takes a person: the word.
+        "We met with mentor support staff. We talked about liberty and karma.",
     ],
 )
 def test_contractions_acronyms_and_new_words_in_a_names_place_are_not_names(text):

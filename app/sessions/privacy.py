@@ -608,7 +608,11 @@ def _names(text: str) -> list[tuple[int, int]]:
             ):
                 unknown = not lower_case_name and _unknown_word(word.lower) and not _known_first_name(word)
                 position = _lower_name_position(text, words, i, joined) if lower_case_name or unknown else ""
-                if position == "strong" or (position and lower_case_name):
+                # A listed name that is also an English word ("kai", "mentor", "liberty") needs "called" or what
+                # a person does after it: "with mentor support" and "about liberty" are words.
+                if names.is_english_word(word.lower) and position not in ("called", "verb"):
+                    position = ""
+                if position in ("called", "verb", "takes a person") or (position and lower_case_name):
                     add(i, 1)
             continue
         if word.lower in TEXT_SPEAK:  # "Tbh", "Ta", "Thankyou"
@@ -790,28 +794,30 @@ _VOWEL = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüæø]
 
 
 def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
-    """Whether a lower-case word stands where a name does: "strong" after "called" or a word that takes a person
-    ("remember", "about", "asked") or before what only a person does ("said", "told"); "weak" before "was",
-    "had" and the like; "" elsewhere, and after "the", "a" or "our" (a thing: "the lado was told")."""
+    """Whether a lower-case word stands where a name does: "called" (after "called", "named", "his name was"),
+    "takes a person" (after "remember", "about", "asked", "thinking of"), "verb" (before what only a person
+    does: "said", "told", or "was" where a clause starts: "mum said tayo was"), "weak" (before "was", "had" and
+    the like), or "" (elsewhere, and after "the", "a" or "our": a thing, "the lado was told")."""
     previous = words[i - 1] if i else None
     if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i):
         return ""
     if _called_before(text, words[i].start):
-        return "strong"
-    if previous is not None and joined(i - 1, i) and (
-        previous.lower in PERSON_BEFORE or previous.lower in ROLES
-        or previous.lower == "of" and i >= 2 and words[i - 2].lower in PERSON_OF
-    ):
-        return "strong"
+        return "called"
     after = i + 1
     while after < len(words) and words[after].lower in ADVERBS and joined(after - 1, after):
         after += 1
     if after < len(words) and joined(after - 1, after) and not words[i].possessive:
         if words[after].lower in PERSON_VERBS and words[after].lower not in ("had", "has"):
-            return "strong"
-        if words[after].lower in LOWER_PERSON_AFTER:
-            # Where a clause starts, "was" or "had" after it make a subject: "mum said tayo was out".
-            return "strong" if previous is not None and previous.lower in CLAUSE_OPENERS else "weak"
+            return "verb"
+        if words[after].lower in LOWER_PERSON_AFTER and previous is not None and previous.lower in CLAUSE_OPENERS:
+            return "verb"
+    if previous is not None and joined(i - 1, i) and (
+        previous.lower in PERSON_BEFORE or previous.lower in ROLES
+        or previous.lower == "of" and i >= 2 and words[i - 2].lower in PERSON_OF
+    ):
+        return "takes a person"
+    if after < len(words) and joined(after - 1, after) and words[after].lower in LOWER_PERSON_AFTER:
+        return "weak"
     return ""
 
 
