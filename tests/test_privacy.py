@@ -471,6 +471,10 @@ def test_a_name_no_list_has_is_found_opening_a_sentence_or_after_a_person_on_or_
         "Hopefuly we learn from it.",
         "Referal was late and Saftey planning never happened.",
         "We spoke with famly about it. Isnt it obvious?",
+        # British spellings (the word list is American), the work's prefixes, compounds, drugs and providers.
+        "Neighbourhoods like ours get missed. Behaviours were read as naughtiness.",
+        "Intrafamilial harm was the theme. Dysregulated children were excluded.",
+        "Hotdesking made supervision harder. Cannabis was the main issue. Serco housed them.",
     ],
 )
 def test_text_speak_compounds_new_words_places_and_typos_opening_a_sentence_are_not_names(text):

@@ -191,14 +191,37 @@ _ENDINGS = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ness",
 
 @lru_cache(maxsize=8192)  # the same few hundred words recur from reflection to reflection
 def is_english_word(lower: str) -> bool:
-    """Whether a lower-case word is an ordinary English word, or an inflection of one."""
+    """Whether a lower-case word is an ordinary English word, or an inflection of one, in British spelling too
+    (web2 is American: "neighbourhood", "organisation", "paediatric", "programme", "licence")."""
     listed = english_words()
     if _listed(lower, listed):
         return True
     for part in lower.split("-"):
-        if part and not _listed(part, listed) and not _inflected(part, listed):
+        if part and not any(_listed(form, listed) or _inflected(form, listed) for form in _spellings(part)):
             return False
     return True
+
+
+# British spellings and their American forms, as web2 lists them.
+_BRITISH = (
+    ("our", "or"), ("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("yse", "yze"), ("tre", "ter"),
+    ("ae", "e"), ("oe", "e"), ("ogue", "og"), ("ence", "ense"), ("mme", "m"), ("ise", "ice"), ("ll", "l"),
+)
+
+
+def _spellings(word: str) -> list[str]:
+    """The word, and its American forms: each British spelling changed on its own, then all of them."""
+    forms = [word]
+    if len(word) < 5:  # "Mae", "Rae": too short to tell a spelling from a name
+        return forms
+    everything = word
+    for british, american in _BRITISH:
+        if british in word:
+            forms.append(word.replace(british, american))
+            everything = everything.replace(british, american)
+    if everything != word:
+        forms.append(everything)
+    return forms
 
 
 def _inflected(lower: str, listed: array) -> bool:

@@ -308,7 +308,7 @@ SERVICES = frozenset(
     facebook discord roblox fortnite minecraft telegram twitch reddit pinterest tinder grindr onlyfans insta
     spotify deliveroo uber brexit pokemon makaton thinkuknow ceop parentzone jobcentre airbnb
     mumsnet netmums hestia solace tusla bupa elklan lego kidscape youngminds mencap nextdoor gumtree vinted
-    depop ebay paypal klarna""".split()
+    depop ebay paypal klarna capita serco sodexo mears clearsprings webex zoom ringcentral g4s""".split()
 )
 # Before a capitalised word no list knows, these make it a place or a thing, not a person: "in Harehills", "from
 # Kirklees", "because of Covid". "to" does too ("moved to Eastfield"), unless a word of talking precedes it
@@ -363,7 +363,10 @@ TEXT_SPEAK = frozenset(
     peps ofsted cafcass dash rag adhd asd fasd ptsd ocd thankyou thanx thanks ta cheers
     isnt wasnt arent werent didnt doesnt dont cant wont wouldnt couldnt shouldnt hasnt havent hadnt im ive
     youre youve theyre theyve weve hes shes thats whats theres lets alot ofcourse infact aswell eachother
-    incase atleast alright anyways""".split()
+    incase atleast alright anyways anyhoo haha hahaha hehe lols lmao
+    cannabis weed skunk ket ketamine spice mamba xanax benzos diazepam valium pregabalin gabapentin tramadol
+    codeine oxycodone fentanyl heroin cocaine mdma ecstasy nitrous shisha methadone naloxone subutex buvidal
+    sertraline fluoxetine citalopram ritalin concerta melatonin calpol depo""".split()
 )
 # Endings of English place names: a capitalised word no names list has that ends so is a place ("Harehills has
 # changed", "Chapeltown is next door", "Seacroft was worse") more often than a person.
@@ -788,6 +791,13 @@ def _a_way_of_working(words: list[_Word], i: int, joined) -> bool:
 WORD_ENDINGS = (
     "tion", "sion", "ment", "ness", "ity", "ism", "isation", "ization", "ology", "ised", "ized", "ising", "izing",
     "able", "ible", "ful", "less", "ous", "ive", "ings", "ist", "ists", "ship", "hood", "phobia", "ally",
+    "ified", "ifies", "ify",
+)
+# Prefixes of the work's words: what follows them is an English word in "Intrafamilial", "Neurodivergence",
+# "Dysregulated", "Extrafamilial", "Perinatal".
+PREFIXES = (
+    "intra", "extra", "inter", "neuro", "dys", "hyper", "hypo", "pre", "post", "anti", "non", "multi", "over",
+    "under", "co", "re", "un", "mis", "peri", "trans", "sub", "super", "counter", "cyber", "micro", "mega", "self",
 )
 CONTRACTION = re.compile(r"['\u2019](?:t|ll|ve|re|d|m)$")
 _VOWEL = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüæø]")
@@ -832,8 +842,15 @@ def _unknown_word(lower: str) -> bool:
         return False
     if names.is_english_word(lower) or lower.endswith(WORD_ENDINGS):
         return False
-    # Two English words run together ("lockdown", "homeschooling", "interagency", "harehills").
-    if any(names.is_english_word(lower[:cut]) and names.is_english_word(lower[cut:]) for cut in range(4, len(lower) - 3)):
+    # Two English words run together ("lockdown", "homeschooling", "interagency", "harehills", "hotdesking"), or
+    # a prefix before one ("intrafamilial", "dysregulated").
+    if any(
+        names.is_english_word(lower[:cut]) and names.is_english_word(lower[cut:])
+        for cut in range(3, len(lower) - 3) if cut >= 4 or len(lower) - cut >= 5
+    ):
+        return False
+    if any(lower.startswith(prefix) and len(lower) - len(prefix) >= 5 and names.is_english_word(lower[len(prefix):])
+           for prefix in PREFIXES):
         return False
     return not _misspelt_work_word(lower)
 
