@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.briefings.files import read_file
+from app.sessions import names
 from app.sessions.privacy import briefing_names, find_personal_data, names_in_plan, nhs_number_is_valid, nudge
 from app.sessions.templates import load_templates, plan
 
@@ -553,3 +554,13 @@ def test_a_sessions_plan_gives_the_names_its_briefing_uses():
     assert {"mark", "lloyd"} <= allowed
     assert kinds("Lloyd's school saw it first.") == ["name"]
     assert find_personal_data("Lloyd's school saw it first.", TODAY, allowed) == []
+
+
+@pytest.mark.parametrize("word", ["neighbourhood", "paediatric", "programme", "licence", "counselling", "honourable"])
+def test_british_spellings_are_english_words(word):
+    assert names.is_english_word(word)
+
+
+@pytest.mark.parametrize("name", ["russell", "saeed", "allison", "bella", "lloyd", "janae"])
+def test_names_that_look_like_british_spellings_are_not_taken_for_words(name):
+    assert not names.is_english_word(name)

@@ -17,6 +17,7 @@ Both packages install from PyPI with their data; nothing is downloaded at run ti
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -202,11 +203,15 @@ def is_english_word(lower: str) -> bool:
     return True
 
 
-# British spellings and their American forms, as web2 lists them.
-_BRITISH = (
-    ("our", "or"), ("isation", "ization"), ("ise", "ize"), ("ising", "izing"), ("yse", "yze"), ("tre", "ter"),
-    ("ae", "e"), ("oe", "e"), ("ogue", "og"), ("ence", "ense"), ("mme", "m"), ("ise", "ice"), ("ll", "l"),
-)
+# British spellings and their American forms, as web2 lists them, written narrowly enough that names keep
+# theirs ("Russell", "Saeed", "Lourdes" are not "russel", "seed", "lordes").
+_BRITISH = tuple((re.compile(british), american) for british, american in (
+    (r"our(?![aeiou])|our(?=ab|it)", "or"),  # colour, behaviour, neighbourhood, honourable, favourite
+    (r"is(?=ation|e|ed|es|ing)", "iz"), (r"ys(?=e|ed|es|ing)", "yz"), (r"tre(?=s?$)", "ter"),
+    (r"(?<=p|h|c)ae|(?<=n)ae(?=m)", "e"),  # paediatric, haemorrhage, anaemia, gynaecology
+    (r"(?<=f)oe|^oe|(?<=h)oea", "e"),  # foetal, oestrogen, oedema, diarrhoea
+    (r"ogue$", "og"), (r"ence$", "ense"), (r"mme$", "m"), (r"ise$", "ice"), (r"ll(?=ing|ed|er|or)", "l"),
+))
 
 
 def _spellings(word: str) -> list[str]:
@@ -216,9 +221,10 @@ def _spellings(word: str) -> list[str]:
         return forms
     everything = word
     for british, american in _BRITISH:
-        if british in word:
-            forms.append(word.replace(british, american))
-            everything = everything.replace(british, american)
+        changed = british.sub(american, word)
+        if changed != word:
+            forms.append(changed)
+            everything = british.sub(american, everything)
     if everything != word:
         forms.append(everything)
     return forms
