@@ -831,6 +831,7 @@ def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
     return ""
 
 
+@lru_cache(maxsize=8192)  # the same words recur from reflection to reflection
 def _unknown_word(lower: str) -> bool:
     """A word that no dictionary has, that is not text-speak and that could be said aloud: a spelling of a name
     the lists lack ("tiegan", "Thandiwe"), not "tbh", "Soooo", a word newer than the dictionary
