@@ -36,6 +36,7 @@ SETS = {
     "blind 2": FIXTURES / "reflections_blind2.yaml",
     "fresh": FIXTURES / "reflections_fresh.yaml",
     "fresh 2": FIXTURES / "reflections_fresh2.yaml",
+    "fresh 3": FIXTURES / "reflections_fresh3.yaml",
 }
 TODAY = date(2026, 11, 25)
 
