@@ -273,7 +273,7 @@ def test_the_nudge_flags_at_least_95_percent_of_identifying_reflections_and_is_r
     "name",
     [
         "reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml",
-        "reflections_fresh.yaml", "reflections_fresh2.yaml",
+        "reflections_fresh.yaml", "reflections_fresh2.yaml", "reflections_fresh3.yaml",
     ],
 )
 def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
@@ -283,7 +283,9 @@ def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
     # break it) scored 89.1 % / 93.4 % on its first run, before the rule for names no list has. The fresh set
     # (written before the rules for lower-case names in a name's place, unknown names opening a sentence and
     # estates with a house number) scored 92.0 % / 93.9 % on its first run; fresh 2, written after those
-    # changes, 100 % / 100 % on its first run.
+    # changes, 100 % / 100 % on its first run. Fresh 3 (the classes the lead's unseen run found: labelled NHS
+    # numbers, named homes and hostels, emails, phone numbers and dates of birth said in words, ranks, plural
+    # surnames; theorists, languages, nationalities, the briefing's own names) 33.3 % / 38.5 % on its first run.
     recall, precision = _scores(FIXTURES / name)
     assert recall >= 0.95 and precision >= 0.90, (recall, precision)
 
@@ -543,7 +545,7 @@ def test_the_same_words_as_a_persons_name_are_still_found(text, name):
 def test_the_names_a_briefing_uses_are_not_flagged_in_a_reflection_on_it_but_anyone_else_is():
     allowed = briefing_names(("Mark and Lloyd", "Lloyd's mother was not asked about Mark's father."))
     assert {"mark", "lloyd"} <= allowed
-    text = "Mark and Lloyd in the briefing show how siblings get overlooked, like the Walker family."
+    text = "Mark and Lloyd show how siblings get overlooked, like the Walker family."
     found = [(f.kind, f.text) for f in find_personal_data(text, TODAY, allowed)]
     assert found == [("name", "Walker")]
     assert ("name", "Lloyd") in [(f.kind, f.text) for f in find_personal_data(text, TODAY)]
@@ -564,3 +566,170 @@ def test_british_spellings_are_english_words(word):
 @pytest.mark.parametrize("name", ["russell", "saeed", "allison", "bella", "lloyd", "janae"])
 def test_names_that_look_like_british_spellings_are_not_taken_for_words(name):
     assert not names.is_english_word(name)
+
+
+# --- the classes an unseen run found (30 November) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # A mistyped NHS number (its check digit fails) still identifies after a label, in any grouping.
+        ("NHS number 943 476 5918 was on the referral", "943 476 5918"),
+        ("the nhs no on the form was 4012238871 and it was wrong", "4012238871"),
+        ("NHS #: 401-223-8872", "401-223-8872"),
+        ("NHS: 7720014453 at the top of the letter", "7720014453"),
+        ("her SystmOne record (6120993348) showed it", "6120993348"),
+        ("the GP record said 612 099 3341", "612 099 3341"),
+        ("EMIS had him under 4567891234", "4567891234"),
+    ],
+)
+def test_a_ten_digit_number_after_a_health_records_label_is_an_nhs_number_whatever_its_check_digit(text, found):
+    assert [(f.kind, f.text) for f in find_personal_data(text, TODAY)] == [("nhs_number", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NHS number field was blank on half the referrals.",
+        "We checked SystmOne and EMIS and the GP record was empty.",
+        "She rang 10 agencies in 2 weeks about 1234567890 problems.",
+    ],
+)
+def test_a_health_records_label_without_a_number_or_a_number_without_a_label_is_not_flagged(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Nan was in Ashdown Lodge near Rotherham by then", "Ashdown Lodge near Rotherham"),
+        ("mum moved into Brambles Nursing Home outside Keighley", "Brambles Nursing Home outside Keighley"),
+        ("dad had a bed at Foxhall House hostel", "Foxhall House hostel"),
+        ("they were at the Cottingley travellers' site all winter", "Cottingley travellers' site"),
+        ("she fled to the Elmfield refuge", "Elmfield refuge"),
+        ("placed in the Seaview B&B for months", "Seaview B&B"),
+        ("he was in Ashgrove supported housing", "Ashgrove supported housing"),
+        ("they lived on pitch 12 for two years", "pitch 12"),
+        ("baby was in bed 3 on Ward 31 for days", "bed 3"),
+        ("he was staying at the hostel, room 14", "room 14"),
+    ],
+)
+def test_a_named_home_hostel_or_site_or_a_numbered_room_bed_or_pitch_where_someone_stays_is_an_address(text, found):
+    assert ("address", found) in [(f.kind, f.text) for f in find_personal_data(text, TODAY)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The care home staff were brilliant.",
+        "Hostels and B&Bs are not safe for families.",
+        "A Women's Aid refuge took her in the end.",
+        "The Salvation Army hostel was full that night.",
+        "Residential Care Home managers were not invited.",
+        "We met in room 4 at the civic centre for the core group.",
+    ],
+)
+def test_homes_and_hostels_not_named_and_rooms_nobody_stays_in_are_not_addresses(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("her email was k dot mensah at gmail dot com", "email"),
+        ("dazza87 at yahoo dot co dot uk is his", "email"),
+        ("send it to sarah underscore p at hotmail dot com", "email"),
+        ("mum's number is oh seven nine six one two three four five six seven", "phone"),
+        ("zero seven seven double nine, one two three, four five six", "phone"),
+        ("call oh one one three four nine six two two double oh", "phone"),
+        ("born on the twenty second of november two thousand and eight", "date_of_birth"),
+        ("date of birth nineteen oh four two thousand and twelve", "date_of_birth"),
+        ("d.o.b. twelfth of june two thousand and nine", "date_of_birth"),
+        ("her birthday is the fourth of july twenty twelve", "date_of_birth"),
+    ],
+)
+def test_emails_phone_numbers_and_dates_of_birth_said_in_words_are_found(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met at one, then at two, then at three.",
+        "Born into poverty, as the review put it.",
+        "one two three four five six seven, the kids counted",
+        "The date of birth was wrong on the system.",
+        "she was at home, dot on time",
+    ],
+)
+def test_counting_meeting_times_and_birth_words_without_a_date_are_not_flagged(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("hevin keeps telling her teacher she is fine", "hevin"),
+        ("fatuma never had an interpreter", "fatuma"),
+        ("what hurt was that oskarina stopped coming", "oskarina"),
+        ("we think ngozika always wanted to go home", "ngozika"),
+        ("the wisniewskis", "wisniewskis"),
+        ("We visited the Mbekis twice.", "Mbekis"),
+        ("the okonkwos were evicted in march", "okonkwos"),
+        ("The Kowalczyks never opened the door.", "Kowalczyks"),
+        ("sergeant Davies was the only one who came", "Davies"),
+        ("Sergeant Pritchard took the call", "Pritchard"),
+        ("PC Hughes attended", "Hughes"),
+        ("Inspector Ward never replied", "Ward"),
+        ("Nana Yaa had them most weekends", "Yaa"),
+        ("Aunty Precious came every day", "Precious"),
+        ("Uncle Femi was there", "Femi"),
+        ("lil man TJ was always hungry", "TJ"),
+        ("Big Kev ran the house", "Kev"),
+    ],
+)
+def test_lower_case_names_before_what_people_do_plural_surnames_ranks_kin_and_nicknames_are_names(text, name):
+    assert name in names_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The briefing's own people, said to be so, even when the session does not pass its names in.
+        "In the briefing, Lloyd is the father nobody assessed.",
+        "Lloyd in the briefing never got asked how he was.",
+        "The briefing calls the mother 'Sarah' and she reminded me of many.",
+        "the briefing's 'Mark' was the one I recognised",
+        # Theorists and their models.
+        "Kolb's cycle and Maslow's hierarchy came up in supervision.",
+        "Karpman's triangle and Arnstein's ladder of participation.",
+        "Bowlby and Winnicott, then Piaget and Vygotsky.",
+        "Using Gibbs and Schön together helped; Rogers too.",
+        "Erikson's stages and Bronfenbrenner's ecological model.",
+        # Languages, nationalities, and countries in a list.
+        "Mum spoke Sorani, dad spoke Kurmanji and the interpreter spoke Pashto and Dari.",
+        "A Tigrinya interpreter and an Amharic speaker were booked.",
+        "The interpreter was Moldovan and the Eritrean boys were placed together.",
+        "Sudanese, Syrian and Afghan young people were in the hotel.",
+        "They came through Slovakia, Germany and now Sheffield.",
+        "Kenya, Jordan and Syria were all on the list.",
+    ],
+)
+def test_the_briefings_own_names_theorists_languages_nationalities_and_listed_countries_are_not_names(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # A name outside what says it is the briefing's still counts.
+        ("In the briefing Lloyd was ignored, like Tiarna Walsh on my caseload.", "Tiarna Walsh"),
+        # A theorist's, a language's or a country's name given to someone in the case is theirs.
+        ("Mrs Rogers never came to the meeting.", "Rogers"),
+        ("his sister Dari was at home", "Dari"),
+        ("I talked to Jordan about it.", "Jordan"),
+    ],
+)
+def test_a_name_said_to_be_someones_in_the_case_is_still_found(text, name):
+    assert name in names_found(text)

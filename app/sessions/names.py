@@ -268,3 +268,62 @@ def places() -> frozenset[str]:
         if area["code"].startswith("GB-"):
             add(area["name"])
     return frozenset(listed)
+
+
+# Dialects and languages that interpreters are booked for under a name ISO 639-3 does not use (it has "Central
+# Kurdish" and "Northern Kurdish", not Sorani and Kurmanji).
+_EXTRA_LANGUAGES = "sorani kurmanji badini bahdini gorani feyli patois creole pidgin mirpuri pahari potwari farsi"
+
+
+@cache
+def languages() -> frozenset[str]:
+    """Names of living languages (ISO 639-3, from the database `pycountry` ships), lower case, each name's last
+    word too ("Southern Pashto" gives "pashto", "Zoroastrian Dari" gives "dari"): "spoke Tigrinya", "a Dari
+    interpreter". Several thousand are also someone's name somewhere, so the nudge takes one for a language only
+    where a language stands (see privacy._a_language) or when no names list has it."""
+    import json
+
+    listed = set(_EXTRA_LANGUAGES.split())
+    databases = resources.files("pycountry").joinpath("databases")
+    for language in json.loads(databases.joinpath("iso639-3.json").read_text(encoding="utf-8"))["639-3"]:
+        if language.get("type") != "L":
+            continue
+        name = _fold(language["name"].split("(")[0].strip())
+        listed.add(name)
+        listed.add(name.split()[-1])
+    return frozenset(listed)
+
+
+# How a nationality is made from its country's name: "Moldova" → "Moldovan", "Hungary" → "Hungarian", "Iran" →
+# "Iranian", "Sudan" → "Sudanese", "Malta" → "Maltese", "Pakistan" → "Pakistani", "Afghanistan" → "Afghan". The
+# few made otherwise ("Polish", "Welsh", "Turkish") are in the privacy module's own words.
+
+
+@cache
+def nationalities() -> frozenset[str]:
+    """Nationalities made from the one-word country names of ISO 3166-1 (the database `pycountry` ships), lower
+    case: "moldovan", "eritrean", "sudanese", "iraqi", "afghan". A country's own name is left out ("jordan" is a
+    country, and a first name)."""
+    import json
+
+    databases = resources.files("pycountry").joinpath("databases")
+    countries = set()
+    for country in json.loads(databases.joinpath("iso3166-1.json").read_text(encoding="utf-8"))["3166-1"]:
+        for field in ("name", "common_name"):
+            name = _fold(country.get(field) or "")
+            if name and " " not in name and "," not in name:
+                countries.add(name)
+    made = set()
+    for country in countries:
+        for stem in (country, country[:-1]):
+            made.update(stem + ending for ending in ("ian", "an", "ese"))
+        made.add(country + "i")
+        if country.endswith("istan"):
+            made.add(country[: -len("istan")])
+    return frozenset(made - countries)
+
+
+def is_nationality(lower: str) -> bool:
+    """Whether a word is a nationality made from a country's name, or its plural ("moldovan", "afghans")."""
+    listed = nationalities()
+    return lower in listed or (lower.endswith("s") and lower[:-1] in listed)

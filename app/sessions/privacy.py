@@ -104,7 +104,11 @@ FAMILY_WORDS = frozenset(
     "case home house parents lads".split()
 )
 # Titles and police ranks before a surname: "Mrs Begum", "Dr Okonkwo", "PC Smith", "DS Hughes", "Cllr Patel".
-TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|PC|DC|PS|DS|DI|DCI|Sgt|Insp|Cllr|Councillor|Rev|Revd)\b\.?")
+TITLES = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|PC|DC|PS|DS|DI|DCI|Sgt|Insp|Cllr|Councillor|Rev|Revd"
+    # police ranks spelled out, typed in any case: "Sergeant Pritchard", "sergeant Davies", "Inspector Ward"
+    r"|(?i:sergeant|sarge|constable|inspector|detective|superintendent|officer|pcso))\b\.?"
+)
 # A saint's name is a church's, a school's or a hospital's: "St Peter's", "St Mary's Hospital", "Saint John".
 SAINTS = frozenset("st saint".split())
 APPOSITION = re.compile(
@@ -378,7 +382,20 @@ PLACE_ENDINGS = (
 # What a person does, after a name typed in lower case ("mum said jayden was sleeping there", "kayden told
 # us"), with a few adverbs allowed between ("Thandiwe never had ...").
 LOWER_PERSON_AFTER = PERSON_VERBS | frozenset("was is had has were didn't wasn't doesn't isn't never always".split())
-ADVERBS = frozenset("never always just also still then finally only really often sometimes already".split())
+ADVERBS = frozenset(
+    "never always just also still then finally only really often sometimes already actually even honestly".split()
+)
+# More of what only a person does, after a lower-case word no dictionary has or a listed name ("oskarina stopped
+# coming", "hevin keeps telling her teacher", "rahel always told"): an English word before these is a thing
+# ("the funding stopped"), so they count only for words that are no English word.
+LOWER_PERSON_VERBS = frozenset(
+    """stopped stops started starts kept keeps trusted trusts hated hates loved loves liked likes wanted wants
+    tried tries begged begs cried cries laughed laughs smiled smiles shouted shouts screamed screams hid hides
+    texted texts messaged rang phoned walked walks attended attends stayed stays lived lives moved moves
+    refused refuses asked asks says said told tells disclosed discloses admitted admits denied denies
+    wouldn't couldn't didn't doesn't won't can't wasn't isn't hasn't hadn't felt feels thought thinks knew
+    knows wanted goes went came comes got gets gave gives sat sits slept sleeps ate eats""".split()
+)
 # Before a name typed in lower case, the words that take a person: "spoke to the head about reuben", "i remember
 # shakira", "we saw kacper", "a visit with aaliyah".
 PERSON_BEFORE = frozenset("about with remember remembered saw seen see asked visited met told tell".split())
@@ -560,7 +577,13 @@ def _names(text: str) -> list[tuple[int, int]]:
         # Typed all in lower case, a name still shows by a relation next to it: "jordan's nan", "his mum sarah".
         if not word.capitalised:
             # Initials given as a name: "known as JJ", "a boy called TJ".
-            if word.text.isupper() and 2 <= len(word.text) <= 3 and _called_before(text, word.start):
+            if word.text.isupper() and 2 <= len(word.text) <= 3 and (
+                _called_before(text, word.start) or _after_nickname(words, i, joined)
+            ) and word.lower not in TEXT_SPEAK:
+                add(i, 1)
+                continue
+            # A family by its surname in the plural, typed in lower case: "the okonkwos moved", "the wisniewskis".
+            if _plural_family(text, words, i, joined):
                 add(i, 1)
                 continue
             # A contraction ("won't", "they'd") or text-speak ("tbh", "camhs") is never a name.
@@ -641,6 +664,28 @@ def _names(text: str) -> list[tuple[int, int]]:
             continue
         if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
             continue
+        # A nickname: "Big Kev", "Lil Dre".
+        if _after_nickname(words, i, joined) and previous.text[0].isupper():
+            add(i, 1)
+            continue
+        # Not someone in the case unless a relation, a role, "called" or a family word says so: a theorist and
+        # their model ("Kolb's cycle", "Maslow", "Arnstein's ladder"), a language or a nationality ("spoke
+        # Amharic", "the interpreter was Moldovan") and a country in a list ("through Bulgaria, Serbia and
+        # Hungary").
+        said_to_be_a_person = relation_follows or (
+            following is not None and following.lower in FAMILY_WORDS and joined(i, i + 1)
+        ) or (previous is not None and (previous.lower in RELATIONS or previous.lower in ROLES)) or (
+            _called_before(text, word.start)
+        )
+        if not said_to_be_a_person and (_a_theory(words, i, joined) or _a_country(words, i, joined)):
+            continue
+        # "the Eritrean boys", "the Moldovan dad": a nationality before a family word or a relation is still a
+        # nationality; someone's relation ("Dari's mum") or a relation's name ("his mum Dari") is a person.
+        named_by_relation = (word.possessive and relation_follows) or (
+            previous is not None and (previous.lower in RELATIONS or previous.lower in ROLES)
+        ) or _called_before(text, word.start)
+        if not named_by_relation and _a_language(words, i, joined):
+            continue
         if _a_place(words, i, joined) or _a_colour(words, i, joined) or _a_way_of_working(words, i, joined):
             continue
         # A document named after people ("the Munro review", "the Arthur and Star review") names no one in the case.
@@ -672,6 +717,9 @@ def _names(text: str) -> list[tuple[int, int]]:
             if _plural_surname(word) and not (following is not None and following.capitalised and joined(i, i + 1)):
                 add(i, 1)
                 continue
+        if _plural_family(text, words, i, joined):
+            add(i, 1)
+            continue
         # Someone's: "Ellie's mum", "Kai's school", "Poppy's foster carer", "Tomasz Nowak's kids". A possessive
         # before a capitalised word names a thing instead: "Clare's Law", "St Mary's Hospital".
         if word.possessive and not (following is not None and following.capitalised and not relation_follows
@@ -786,6 +834,124 @@ def _a_way_of_working(words: list[_Word], i: int, joined) -> bool:
     )
 
 
+# Theorists whose names training talk uses on their own ("Bowlby and Winnicott came up", "Gibbs and Schön"):
+# a category, like the agencies, not someone in the case.
+THEORISTS = frozenset(
+    """maslow bowlby kolb bronfenbrenner gibbs schön schon piaget vygotsky erikson erickson winnicott rogers
+    johns freud ainsworth bandura karpman arnstein mumford bion goleman seligman kübler-ross kubler-ross
+    rutter fahlberg brandon munro egan heron""".split()
+)
+# After a possessive, what names a theorist's work: "Kolb's cycle", "Maslow's hierarchy", "Karpman's triangle".
+THEORY_WORDS = THING_AFTER | frozenset(
+    """cycle cycles hierarchy triangle triangles ladder ladders stages wheel pyramid circle circles loop curve
+    quadrant quadrants window typology spectrum continuum diamond reflective ecological attachment drama
+    levels needs""".split()
+)
+# Around a word, what makes it a language: "spoke Amharic", "a Dari interpreter", "Pashto speaker".
+LANGUAGE_BEFORE = frozenset(
+    "spoke speak speaks speaking spoken fluent translated translate translating interpreted into in only".split()
+)
+LANGUAGE_AFTER = frozenset(
+    """speaker speakers speaking interpreter interpreters interpreting translator translators translation
+    language languages dialect dialects""".split()
+)
+
+
+def _a_theory(words: list[_Word], i: int, joined) -> bool:
+    """A theorist, or someone's name before their model: "Bowlby", "Kolb's cycle", "Arnstein's ladder"."""
+    word = words[i]
+    if word.lower in THEORISTS or word.lower.replace("ö", "o") in THEORISTS:
+        return True
+    following = words[i + 1] if i + 1 < len(words) else None
+    return word.possessive and following is not None and joined(i, i + 1) and following.lower in THEORY_WORDS
+
+
+def _a_language(words: list[_Word], i: int, joined) -> bool:
+    """A language (ISO 639-3) or a nationality (made from a country's name): "spoke Tigrinya", "a Sorani
+    speaker", "the interpreter was Moldovan", "Eritrean and Sudanese young people". A language's name that is
+    also a listed name counts only where a language stands: after "spoke", before "interpreter", or listed with
+    another language."""
+    word = words[i]
+    lower = word.lower
+    if names.is_nationality(lower):
+        return True
+    if lower not in names.languages():
+        return False
+    if not (_known_first_name(word) or _known_surname(word)):
+        return True
+    previous = words[i - 1] if i else None
+    following = words[i + 1] if i + 1 < len(words) else None
+    if previous is not None and joined(i - 1, i) and previous.lower in LANGUAGE_BEFORE | LANGUAGE_AFTER:
+        return True
+    if following is not None and joined(i, i + 1) and following.lower in LANGUAGE_AFTER:
+        return True
+    return any(
+        0 <= k < len(words) and k != i and words[k].lower in names.languages() and words[k].capitalised
+        and words[(i + k) // 2].lower in ("and", "or") for k in (i - 2, i + 2)
+    )
+
+
+def _a_country(words: list[_Word], i: int, joined) -> bool:
+    """A country or a UK council area that no names list has as a first name, anywhere ("through Bulgaria,
+    Serbia and Hungary"); one that is also a first name ("Jordan", "Georgia") only in a list with another place
+    ("Kenya, Jordan and Syria") or after "from", "in", "to" (_a_place)."""
+    word = words[i]
+    places = names.places()
+    if word.lower not in places:
+        return False
+    if not _known_first_name(word):
+        return True
+    for k in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= k < len(words) and k != i and words[k].lower in places and words[k].capitalised:
+            between = words[min(i, k) + 1 : max(i, k)]
+            if all(w.lower in ("and", "or", "then") for w in between):
+                return True
+    return False
+
+
+# Before a nickname: "Big Kev", "Lil Dre", "lil man TJ".
+NICKNAME_BEFORE = frozenset("big lil lil' little".split())
+
+
+def _after_nickname(words: list[_Word], i: int, joined) -> bool:
+    if i == 0 or not joined(i - 1, i):
+        return False
+    previous = words[i - 1]
+    if previous.lower in NICKNAME_BEFORE and previous.lower != "little":  # "little" is a relation already
+        return True
+    return previous.lower == "man" and i >= 2 and words[i - 2].lower in NICKNAME_BEFORE and joined(i - 2, i - 1)
+
+
+# After a family's surname in the plural and typed in lower case, what they did or a full stop: "the okonkwos
+# moved", "we visited the wisniewskis."
+_FAMILY_PLURAL_AFTER = LOWER_PERSON_AFTER | LOWER_PERSON_VERBS | frozenset(
+    "were are had have did all both and never always".split()
+)
+
+
+def _plural_family(text: str, words: list[_Word], i: int, joined) -> bool:
+    """"the Mbekis", "the okonkwos", "the Kowalczyks": after "the", a plural whose singular is a surname no
+    dictionary has, or no word at all."""
+    word = words[i]
+    lower = word.lower
+    if i == 0 or words[i - 1].lower != "the" or not joined(i - 1, i) or not lower.endswith("s") or len(lower) < 5:
+        return False
+    if lower in TEXT_SPEAK or lower in SERVICES or lower in NOT_NAMES or names.is_english_word(lower):
+        return False
+    stem = lower[:-2] if lower.endswith("es") and not _unknown_word(lower[:-1]) else lower[:-1]
+    if stem in TEXT_SPEAK or stem in SERVICES or stem in NOT_NAMES or names.is_english_word(stem):
+        return False
+    if not (_unknown_word(stem) or stem in names.surnames()):
+        return False
+    if word.capitalised:
+        return True
+    following = words[i + 1] if i + 1 < len(words) else None
+    rest = text[word.full_end :].lstrip("'\u2019")
+    return following is None or not rest[:1].isspace() or (
+        joined(i, i + 1) and following.lower in _FAMILY_PLURAL_AFTER
+    )
+
+
 # Endings of English nouns and adjectives that dictionaries lag behind ("adultification", "neurotypicality",
 # "minoritised", "gatekeeping"); names do not end so.
 WORD_ENDINGS = (
@@ -809,7 +975,12 @@ def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
     does: "said", "told", or "was" where a clause starts: "mum said tayo was"), "weak" (before "was", "had" and
     the like), or "" (elsewhere, and after "the", "a" or "our": a thing, "the lado was told")."""
     previous = words[i - 1] if i else None
-    if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i):
+    next_word = words[i + 1].lower if i + 1 < len(words) else ""
+    # "that" opens a clause before what a person did ("what hurt was that oskarina stopped coming").
+    clause = previous is not None and previous.lower == "that" and (
+        next_word in PERSON_VERBS or next_word in LOWER_PERSON_VERBS or next_word in ADVERBS
+    )
+    if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i) and not clause:
         return ""
     if _called_before(text, words[i].start):
         return "called"
@@ -817,9 +988,15 @@ def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
     while after < len(words) and words[after].lower in ADVERBS and joined(after - 1, after):
         after += 1
     if after < len(words) and joined(after - 1, after) and not words[i].possessive:
-        if words[after].lower in PERSON_VERBS and words[after].lower not in ("had", "has"):
+        if (words[after].lower in PERSON_VERBS or words[after].lower in LOWER_PERSON_VERBS) and (
+            words[after].lower not in ("had", "has")
+        ):
             return "verb"
-        if words[after].lower in LOWER_PERSON_AFTER and previous is not None and previous.lower in CLAUSE_OPENERS:
+        # Where a clause starts, "was", "had" and the like are what its subject, a person, did: "mum said tayo
+        # was out", "fatuma never had an interpreter" (opening the text or a sentence).
+        if words[after].lower in LOWER_PERSON_AFTER and (
+            previous is None or previous.lower in CLAUSE_OPENERS or words[i].sentence_start
+        ):
             return "verb"
     if previous is not None and joined(i - 1, i) and (
         previous.lower in PERSON_BEFORE or previous.lower in ROLES
@@ -1082,6 +1259,123 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return _merge(spans)
 
 
+# --- said aloud, labelled, or where someone stays ----------------------------------------------------------
+
+# A ten-digit number after a label that says it is a health record's: "NHS no 401 223 8871", "NHS #: 7720014453",
+# "her SystmOne record (6120993348)", "GP record number 998-310-2247". A mistyped NHS number still identifies, so
+# the Modulus 11 check is not asked for here.
+NHS_LABEL = re.compile(
+    r"\b(?:nhs|chi|systm\s?one|emis|(?:gp|health|patient|medical|hospital)\s+(?:record|records|number|no)"
+    r"|hospital\s+number)\b[\s:#.()'\u2019-]*(?:[\w'\u2019]+[\s:#.()'\u2019-]+){0,5}$",
+    re.IGNORECASE,
+)
+TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[\s-]?\d){9}(?![\d-])")
+
+_DIGIT_WORDS = {
+    "zero": 1, "oh": 1, "o": 1, "nought": 1, "nil": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
+    "six": 1, "seven": 1, "eight": 1, "nine": 1, "double": 0, "treble": 0, "triple": 0,
+}
+# A run of digits said one by one: "oh seven seven one four, double three, two eight nine six".
+# A UK number starts with 0, so the run starts with a word for it ("oh", "zero", "nought", "double oh").
+SPOKEN_DIGITS = re.compile(
+    r"\b(?:double\s+|treble\s+|triple\s+)?(?:zero|oh|o|nought|0)\b[\s,.-]+(?:(?:%s|\d+)(?:[\s,.-]+|$)){6,}"
+    % "|".join(_DIGIT_WORDS),
+    re.IGNORECASE,
+)
+# An email address said aloud: "k dot mensah at gmail dot com", "dazza87 at yahoo dot co dot uk".
+SPOKEN_EMAIL = re.compile(
+    r"\b[\w-]+(?:\s+(?:dot|underscore|dash)\s+[\w-]+)*\s+at\s+[a-z0-9-]+(?:\s+dot\s+[a-z]{2,6})*"
+    r"\s+dot\s+(?:com|co|uk|org|net|gov|ac|nhs|ie|me|io|info|biz)\b(?:\s+dot\s+[a-z]{2})?",
+    re.IGNORECASE,
+)
+# A date of birth in words after a birth word: "born on the third of june two thousand and ten", "date of birth
+# twelve oh six twenty eleven", "DOB: 3rd of March 2015".
+_NUMBER_WORDS = (
+    r"(?:twenty|thirty)(?:[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|one|two|three|four"
+    r"|five|six|seven|eight|nine))?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+    r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|zero|oh|nought|hundred|thousand|\d{1,4}(?:st|nd|rd|th)?"
+)
+SPOKEN_BIRTH_DATE = re.compile(
+    rf"\b(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday)\W+(?:(?:was|is|on|in|:)\W+){{0,2}}"
+    rf"((?:the\s+)?(?:{_NUMBER_WORDS}|{MONTHS})(?:[\s,/-]+(?:of\s+|and\s+)?(?:{_NUMBER_WORDS}|{MONTHS})\b){{2,}})",
+    re.IGNORECASE,
+)
+# Where someone lives or stays, named: "Brambles Nursing Home", "Ashdown Lodge near Rotherham", "Larkfield House
+# hostel", "the Cottingley travellers' site". The name is capitalised; a name that is only an organisation's
+# words ("a Women's Aid refuge", "the Salvation Army hostel") names no one's home.
+_RESIDENCES = (
+    r"care\s+home|nursing\s+home|residential\s+home|children's\s+home|lodge|hostel|house\s+hostel|bail\s+hostel"
+    r"|refuge|caravan\s+(?:site|park)|travellers['\u2019]?\s+site|traveller\s+site|gypsy\s+site|b\s?&\s?b"
+    r"|supported\s+(?:housing|accommodation|lodgings)|foyer|halfway\s+house|hotel"
+)
+NAMED_RESIDENCE = re.compile(
+    rf"\b((?-i:[A-Z][\w'\u2019-]*)(?:\s+(?-i:[A-Z][\w'\u2019-]*)){{0,2}})\s+(?:{_RESIDENCES})\b"
+    rf"(?:\s+(?:in|outside|near|at|on\s+the\s+edge\s+of)\s+(?-i:[A-Z][\w'\u2019-]*))?",
+    re.IGNORECASE,
+)
+# A room, a bed or a pitch by its number where someone stays: "room 14" in a hostel, "bed 2 on Ward 31", "pitch 7
+# at the site".
+NUMBERED_BED = re.compile(r"\b(?:room|rm|bed|pitch|plot|bay|cabin|caravan)\s+(?:no\.?\s*)?\d{1,4}[a-z]?\b", re.IGNORECASE)
+STAYING_WORDS = re.compile(
+    rf"\b(?:{_RESIDENCES}|ward|site|halls|living|lived|lives|staying|stayed|stays|placed|sleeping|slept|moved)\b",
+    re.IGNORECASE,
+)
+# Organisations whose name comes before a hostel or a refuge: not a home's own name.
+_ORGANISATION_WORDS = frozenset(
+    """salvation army ymca ywca women's womens men's aid council st saint residential private secure emergency
+    temporary homeless asylum approved supported specialist mother baby young people's family local our""".split()
+)
+
+
+DOB_WORD = re.compile(r"\bd\.?o\.?b\b")
+RESIDENCE_WORD = re.compile(rf"\b(?:{_RESIDENCES})\b", re.IGNORECASE)
+
+
+def _labelled_health_numbers(text: str):
+    for match in TEN_DIGITS.finditer(text):
+        # An NHS number never starts with 0; a ten-digit number that does is a phone number, found as one.
+        if match.group(0)[0] != "0" and NHS_LABEL.search(text[max(0, match.start() - 40) : match.start()]):
+            yield match.span()
+
+
+def _spoken(text: str):
+    """Phone numbers, emails and dates of birth said aloud rather than typed."""
+    lower = text.lower()
+    for match in SPOKEN_DIGITS.finditer(text) if ("o" in lower and "n" in lower) else ():
+        tokens = re.findall(r"\w+", match.group(0).lower())
+        digits, repeat = 0, 1
+        for token in tokens:
+            if token in ("double", "treble", "triple"):
+                repeat = 2 if token == "double" else 3
+                continue
+            digits += (len(token) if token.isdigit() else 1) * repeat
+            repeat = 1
+        if digits >= 10:
+            yield "phone", match.start(), match.end() - (len(match.group(0)) - len(match.group(0).rstrip(" ,.-")))
+    for match in SPOKEN_EMAIL.finditer(text) if " dot " in lower else ():
+        yield "email", *match.span()
+    if "born" in lower or "birth" in lower or "d" in lower and "b" in lower and DOB_WORD.search(lower):
+        for match in SPOKEN_BIRTH_DATE.finditer(text):
+            yield "date_of_birth", *match.span(1)
+
+
+def _residences(text: str):
+    # Most reflections name no hostel or home: the slower pattern runs only when one of its words is there.
+    for match in NAMED_RESIDENCE.finditer(text) if RESIDENCE_WORD.search(text) else ():
+        name = [word.lower() for word in WORD.findall(match.group(1))]
+        if name and all(word in NOT_NAMES or word in _ORGANISATION_WORDS or word in DETERMINERS
+                        or word in SERVICES or word in FUNCTION_WORDS for word in name):
+            continue
+        yield match.span()
+    for match in NUMBERED_BED.finditer(text):
+        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n")
+        sentence_end = min((i for i in (text.find(mark, match.end()) for mark in ".!?\n") if i >= 0), default=len(text))
+        if STAYING_WORDS.search(text, sentence_start + 1, sentence_end):
+            yield match.span()
+
+
 # --- everything -----------------------------------------------------------------------------------------------
 
 def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = frozenset()) -> list[Finding]:
@@ -1102,6 +1396,8 @@ def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = f
     for match in NHS_NUMBER.finditer(text):
         if nhs_number_is_valid("".join(match.groups())):
             add("nhs_number", *match.span())
+    for start, end in _labelled_health_numbers(text):
+        add("nhs_number", start, end)
     for start, end in _phones(text):
         add("phone", start, end)
     for match in POSTCODE.finditer(text):
@@ -1115,11 +1411,42 @@ def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = f
             add("date_of_birth", *match.span())
     for start, end in _addresses(text):
         add("address", start, end)
+    for start, end in _residences(text):
+        add("address", start, end)
+    for kind, start, end in _spoken(text):
+        add(kind, start, end)
+    lower = text.lower()
+    about_the_briefing = any(word in lower for word in ("briefing", "case study", "review", "scenario", "vignette", "cspr", "scr"))
     for start, end in _names(text):
         if allowed_names and all(_fold(word) in allowed_names for word in WORD.findall(text[start:end])):
             continue
+        if about_the_briefing and _the_briefings_own(text, start, end):
+            continue
         add("name", start, end)
     return sorted(findings, key=lambda finding: finding.start)
+
+
+# The briefing's own people, named as such: "in the briefing, Lloyd is ...", "Lloyd in the briefing", "the
+# briefing calls the mother 'Sarah'", "the briefing's 'Mark'". The briefing made those names public (as
+# `allowed_names` does when the session passes them in); a name elsewhere in the same reflection still counts.
+_THE_BRIEFING = r"(?:briefing|case\s+study|scenario|vignette|learning\s+review|practice\s+review|cspr|scr)"
+BRIEFING_BEFORE = re.compile(
+    rf"(?:\b(?:in|from|within|throughout)\s+(?:the|this|today's)\s+{_THE_BRIEFING}[\s,:;\u2013\u2014-]*"
+    rf"|\b(?:the|this)\s+{_THE_BRIEFING}(?:['\u2019]s\s+(?:\w+\s+)?|\s+(?:calls?|called|names?|named|refers\s+to"
+    rf"|referred\s+to)\s+(?:(?:the|a|an|her|his|their|its)\s+)?(?:[\w-]+\s+)?(?:as\s+)?))"
+    rf"['\"\u2018\u201c(]?$",
+    re.IGNORECASE,
+)
+BRIEFING_AFTER = re.compile(
+    rf"^(?:['\u2019]s)?['\"\u2019\u201d)]?(?:['\u2019]s)?\s*,?\s*(?:\(?\s*(?:in|from|of)\s+(?:the|this|today's)\s+"
+    rf"{_THE_BRIEFING}\b|\(\s*(?:the\s+)?(?:briefing|pseudonym)['\u2019]?s?\b)",
+    re.IGNORECASE,
+)
+
+
+def _the_briefings_own(text: str, start: int, end: int) -> bool:
+    """Whether the name at start:end is said to be the briefing's own."""
+    return bool(BRIEFING_BEFORE.search(text[max(0, start - 80) : start]) or BRIEFING_AFTER.match(text[end : end + 40]))
 
 
 def _fold(word: str) -> str:
