@@ -578,6 +578,7 @@ def test_names_that_look_like_british_spellings_are_not_taken_for_words(name):
         ("NHS number 943 476 5918 was on the referral", "943 476 5918"),
         ("the nhs no on the form was 4012238871 and it was wrong", "4012238871"),
         ("NHS #: 401-223-8872", "401-223-8872"),
+        ("her NHS number, 485 777 3456, was typed wrong", "485 777 3456"),
         ("NHS: 7720014453 at the top of the letter", "7720014453"),
         ("her SystmOne record (6120993348) showed it", "6120993348"),
         ("the GP record said 612 099 3341", "612 099 3341"),
@@ -613,6 +614,7 @@ def test_a_health_records_label_without_a_number_or_a_number_without_a_label_is_
         ("they lived on pitch 12 for two years", "pitch 12"),
         ("baby was in bed 3 on Ward 31 for days", "bed 3"),
         ("he was staying at the hostel, room 14", "room 14"),
+        ("mum had room 4 at Marsh House", "room 4"),
     ],
 )
 def test_a_named_home_hostel_or_site_or_a_numbered_room_bed_or_pitch_where_someone_stays_is_an_address(text, found):
@@ -643,6 +645,7 @@ def test_homes_and_hostels_not_named_and_rooms_nobody_stays_in_are_not_addresses
         ("mum's number is oh seven nine six one two three four five six seven", "phone"),
         ("zero seven seven double nine, one two three, four five six", "phone"),
         ("call oh one one three four nine six two two double oh", "phone"),
+        ("seven seven zero zero nine double oh one two three", "phone"),
         ("born on the twenty second of november two thousand and eight", "date_of_birth"),
         ("date of birth nineteen oh four two thousand and twelve", "date_of_birth"),
         ("d.o.b. twelfth of june two thousand and nine", "date_of_birth"),
@@ -679,6 +682,9 @@ def test_counting_meeting_times_and_birth_words_without_a_date_are_not_flagged(t
         ("the okonkwos were evicted in march", "okonkwos"),
         ("The Kowalczyks never opened the door.", "Kowalczyks"),
         ("sergeant Davies was the only one who came", "Davies"),
+        ("sergeant davies was kind", "davies"),
+        ("we asked dr patel", "patel"),
+        ("nanny pat said no", "pat"),
         ("Sergeant Pritchard took the call", "Pritchard"),
         ("PC Hughes attended", "Hughes"),
         ("Inspector Ward never replied", "Ward"),
@@ -707,6 +713,11 @@ def test_lower_case_names_before_what_people_do_plural_surnames_ranks_kin_and_ni
         "Bowlby and Winnicott, then Piaget and Vygotsky.",
         "Using Gibbs and Schön together helped; Rogers too.",
         "Erikson's stages and Bronfenbrenner's ecological model.",
+        "Honey and Mumford's learning styles.",
+        # Ranks used as words.
+        "detective work is slow",
+        "we had a pc games night",
+        "the sergeant major said no",
         # Languages, nationalities, and countries in a list.
         "Mum spoke Sorani, dad spoke Kurmanji and the interpreter spoke Pashto and Dari.",
         "A Tigrinya interpreter and an Amharic speaker were booked.",

@@ -186,6 +186,11 @@ def _listed(lower: str, listed: array) -> bool:
     return index < len(listed) and listed[index] == key
 
 
+def listed_as_word(lower: str) -> bool:
+    """Whether the dictionary has this very form, not only as an inflection ("davies" is there only as one)."""
+    return _listed(lower, english_words())
+
+
 # Endings web2 lists few inflections with: "Reviews", "Visited", "Missing" are words because their stems are.
 _ENDINGS = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ness", "ment", "ments")
 

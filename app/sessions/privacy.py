@@ -582,6 +582,29 @@ def _names(text: str) -> list[tuple[int, int]]:
             ) and word.lower not in TEXT_SPEAK:
                 add(i, 1)
                 continue
+            # A surname typed in lower case after a title or a rank: "sergeant davies", "mrs begum", "pc hughes".
+            if previous is not None and previous.lower in LOWER_TITLES and joined(i - 1, i) and word.text.islower() and (
+                # After "mr", "mrs" or "dr" any listed surname counts ("dr patel"); after a rank, which is also a
+                # word ("detective work", "miss sunshine"), one the dictionary lacks in this form ("sergeant
+                # davies"); after letters ("pc", "ds"), only one that is no English word at all ("pc games").
+                (_known_surname(word) or _known_first_name(word)) and word.lower not in ORDINARY_WORDS
+                and word.lower not in NOT_NAMES and word.lower not in PEOPLE_NOUNS
+                and (previous.lower in ("mr", "mrs", "ms", "mx", "dr")
+                     or len(previous.lower) > 3 and not names.listed_as_word(word.lower)
+                     or not names.is_english_word(word.lower))
+                or _unknown_word(word.lower)
+            ):
+                add(i, 1)
+                continue
+            # A listed first name after a relation and before what a person does, even one that is a word too:
+            # "nanny pat said no", "uncle rob told us".
+            if previous is not None and previous.lower in RELATIONS and not previous.possessive and joined(i - 1, i) and (
+                word.text.islower() and _known_first_name(word) and following is not None and joined(i, i + 1)
+                and (following.lower in PERSON_VERBS or following.lower in LOWER_PERSON_VERBS)
+                and following.lower not in ("had", "has") and word.lower not in NOT_NAMES
+            ):
+                add(i, 1)
+                continue
             # A family by its surname in the plural, typed in lower case: "the okonkwos moved", "the wisniewskis".
             if _plural_family(text, words, i, joined):
                 add(i, 1)
@@ -845,7 +868,7 @@ THEORISTS = frozenset(
 THEORY_WORDS = THING_AFTER | frozenset(
     """cycle cycles hierarchy triangle triangles ladder ladders stages wheel pyramid circle circles loop curve
     quadrant quadrants window typology spectrum continuum diamond reflective ecological attachment drama
-    levels needs""".split()
+    levels needs styles learning""".split()
 )
 # Around a word, what makes it a language: "spoke Amharic", "a Dari interpreter", "Pashto speaker".
 LANGUAGE_BEFORE = frozenset(
@@ -863,7 +886,13 @@ def _a_theory(words: list[_Word], i: int, joined) -> bool:
     if word.lower in THEORISTS or word.lower.replace("ö", "o") in THEORISTS:
         return True
     following = words[i + 1] if i + 1 < len(words) else None
-    return word.possessive and following is not None and joined(i, i + 1) and following.lower in THEORY_WORDS
+    if word.possessive and following is not None and joined(i, i + 1) and following.lower in THEORY_WORDS:
+        return True
+    # The first of two: "Honey and Mumford's learning styles".
+    return (
+        i + 3 < len(words) and words[i + 1].lower == "and" and words[i + 2].possessive
+        and words[i + 3].lower in THEORY_WORDS and joined(i, i + 1) and joined(i + 1, i + 2) and joined(i + 2, i + 3)
+    )
 
 
 def _a_language(words: list[_Word], i: int, joined) -> bool:
@@ -909,6 +938,10 @@ def _a_country(words: list[_Word], i: int, joined) -> bool:
     return False
 
 
+# Titles and ranks as typed in lower case, before a surname: "sergeant davies", "mrs begum".
+LOWER_TITLES = frozenset(
+    "mr mrs ms miss mx dr sergeant sarge sgt inspector insp constable detective pc dc ds di dci pcso cllr".split()
+)
 # Before a nickname: "Big Kev", "Lil Dre", "lil man TJ".
 NICKNAME_BEFORE = frozenset("big lil lil' little".split())
 
@@ -1266,7 +1299,7 @@ def _addresses(text: str) -> list[tuple[int, int]]:
 # the Modulus 11 check is not asked for here.
 NHS_LABEL = re.compile(
     r"\b(?:nhs|chi|systm\s?one|emis|(?:gp|health|patient|medical|hospital)\s+(?:record|records|number|no)"
-    r"|hospital\s+number)\b[\s:#.()'\u2019-]*(?:[\w'\u2019]+[\s:#.()'\u2019-]+){0,5}$",
+    r"|hospital\s+number)\b[\s:#.,()'\u2019-]*(?:[\w'\u2019]+[\s:#.,()'\u2019-]+){0,5}$",
     re.IGNORECASE,
 )
 TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[\s-]?\d){9}(?![\d-])")
@@ -1276,12 +1309,7 @@ _DIGIT_WORDS = {
     "six": 1, "seven": 1, "eight": 1, "nine": 1, "double": 0, "treble": 0, "triple": 0,
 }
 # A run of digits said one by one: "oh seven seven one four, double three, two eight nine six".
-# A UK number starts with 0, so the run starts with a word for it ("oh", "zero", "nought", "double oh").
-SPOKEN_DIGITS = re.compile(
-    r"\b(?:double\s+|treble\s+|triple\s+)?(?:zero|oh|o|nought|0)\b[\s,.-]+(?:(?:%s|\d+)(?:[\s,.-]+|$)){6,}"
-    % "|".join(_DIGIT_WORDS),
-    re.IGNORECASE,
-)
+SPOKEN_DIGITS = re.compile(r"\b(?:(?:%s|\d+)\b(?:[\s,.-]+|$)){7,}" % "|".join(_DIGIT_WORDS), re.IGNORECASE)
 # An email address said aloud: "k dot mensah at gmail dot com", "dazza87 at yahoo dot co dot uk".
 SPOKEN_EMAIL = re.compile(
     r"\b[\w-]+(?:\s+(?:dot|underscore|dash)\s+[\w-]+)*\s+at\s+[a-z0-9-]+(?:\s+dot\s+[a-z]{2,6})*"
@@ -1343,7 +1371,7 @@ def _labelled_health_numbers(text: str):
 def _spoken(text: str):
     """Phone numbers, emails and dates of birth said aloud rather than typed."""
     lower = text.lower()
-    for match in SPOKEN_DIGITS.finditer(text) if ("o" in lower and "n" in lower) else ():
+    for match in SPOKEN_DIGITS.finditer(text):
         tokens = re.findall(r"\w+", match.group(0).lower())
         digits, repeat = 0, 1
         for token in tokens:
@@ -1372,7 +1400,12 @@ def _residences(text: str):
     for match in NUMBERED_BED.finditer(text):
         sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n")
         sentence_end = min((i for i in (text.find(mark, match.end()) for mark in ".!?\n") if i >= 0), default=len(text))
-        if STAYING_WORDS.search(text, sentence_start + 1, sentence_end):
+        # In a sentence about staying somewhere, or at a named place: "room 4 at Marsh House" (not "room 4 at the
+        # civic centre").
+        at_a_name = re.match(r"\s+(?:at|in|on)\s+([A-Z][\w'\u2019-]+)", text[match.end() :])
+        if STAYING_WORDS.search(text, sentence_start + 1, sentence_end) or (
+            at_a_name and at_a_name.group(1).lower() not in NOT_NAMES
+        ):
             yield match.span()
 
 
