@@ -7,7 +7,8 @@ Recall: of the reflections that identify someone, the share the nudge flags. Pre
 flags, the share that do identify someone. tests/fixtures/reflections.yaml is the set the detector was built
 against; reflections_heldout.yaml was written before it, reflections_heldout2.yaml after tuning and before its
 first run, reflections_blind.yaml and reflections_blind2.yaml by other authors before reading the detector,
-reflections_fresh.yaml before the changes it prompted and reflections_fresh2.yaml after them; bench/README.md
+reflections_fresh.yaml before the changes it prompted and reflections_fresh2.yaml after them,
+reflections_fresh3.yaml on the classes the lead's unseen run found, before the changes for them; bench/README.md
 gives each one's first-run figures and what each miss was; none is tuned against before its first run. A
 reflection that names its briefing (`briefing: <id>`) is checked with that briefing's names allowed, as a
 session checks it. Also prints the
@@ -100,8 +101,9 @@ def main() -> None:
     imported = time.perf_counter() - started
     started = time.perf_counter()
     find_personal_data(
-        "Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan, who came from Jordan.", TODAY
-    )  # loads every list
+        "Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan, who came from Jordan and spoke Amharic "
+        "with a Moldovan interpreter.", TODAY
+    )  # loads every list (names, English words, places, languages, nationalities)
     first_call = time.perf_counter() - started
     rss_after = rss_mb()
 
