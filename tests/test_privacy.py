@@ -628,6 +628,7 @@ def test_a_named_home_hostel_or_site_or_a_numbered_room_bed_or_pitch_where_someo
         "Hostels and B&Bs are not safe for families.",
         "A Women's Aid refuge took her in the end.",
         "The Salvation Army hostel was full that night.",
+        "Families were put in Premier Inn hotel rooms for weeks.",
         "Residential Care Home managers were not invited.",
         "We met in room 4 at the civic centre for the core group.",
     ],
@@ -718,6 +719,7 @@ def test_lower_case_names_before_what_people_do_plural_surnames_ranks_kin_and_ni
         "detective work is slow",
         "we had a pc games night",
         "the sergeant major said no",
+        "the Big Lottery Fund paid for it",
         # Languages, nationalities, and countries in a list.
         "Mum spoke Sorani, dad spoke Kurmanji and the interpreter spoke Pashto and Dari.",
         "A Tigrinya interpreter and an Amharic speaker were booked.",

@@ -691,8 +691,11 @@ def _names(text: str) -> list[tuple[int, int]]:
             continue
         if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
             continue
-        # A nickname: "Big Kev", "Lil Dre".
-        if _after_nickname(words, i, joined) and previous.text[0].isupper():
+        # A nickname: "Big Kev", "Lil Dre"; not "the Big Lottery Fund" or "Big Brother Watch" (English words).
+        if _after_nickname(words, i, joined) and previous.text[0].isupper() and (
+            not names.is_english_word(word.lower) and word.lower not in ORDINARY_WORDS
+            and not (following is not None and following.capitalised and joined(i, i + 1))
+        ):
             add(i, 1)
             continue
         # Not someone in the case unless a relation, a role, "called" or a family word says so: a theorist and
@@ -1357,7 +1360,8 @@ STAYING_WORDS = re.compile(
 # Organisations whose name comes before a hostel or a refuge: not a home's own name.
 _ORGANISATION_WORDS = frozenset(
     """salvation army ymca ywca women's womens men's aid council st saint residential private secure emergency
-    temporary homeless asylum approved supported specialist mother baby young people's family local our""".split()
+    temporary homeless asylum approved supported specialist mother baby young people's family local our
+    premier inn holiday ibis travelodge""".split()  # and hotel chains: a family in "a Premier Inn" is not found by it
 )
 
 
