@@ -1,13 +1,17 @@
 """How well the privacy nudge finds reflections that identify someone, and what it costs.
 
-    .venv/bin/python bench/privacy.py            # both labelled sets: recall, precision, misses, false alarms
+    .venv/bin/python bench/privacy.py            # every labelled set: recall, precision, misses, false alarms
     .venv/bin/python bench/privacy.py --json out.json
 
 Recall: of the reflections that identify someone, the share the nudge flags. Precision: of the reflections it
 flags, the share that do identify someone. tests/fixtures/reflections.yaml is the set the detector was built
 against; reflections_heldout.yaml was written before it, reflections_heldout2.yaml after tuning and before its
-first run, reflections_blind.yaml by a second author before reading the detector; bench/README.md gives each
-one's first-run figures and what each miss was; none is tuned against before its first run. Also prints the
+first run, reflections_blind.yaml and reflections_blind2.yaml by other authors before reading the detector,
+reflections_fresh.yaml before the changes it prompted and reflections_fresh2.yaml after them,
+reflections_fresh3.yaml on the classes the lead's unseen run found, before the changes for them; bench/README.md
+gives each one's first-run figures and what each miss was; none is tuned against before its first run. A
+reflection that names its briefing (`briefing: <id>`) is checked with that briefing's names allowed, as a
+session checks it. Also prints the
 detector's import time, the first call (which loads the names lists), the time per call on a 2,000-character
 reflection after that, and the memory the process gained (RSS).
 """
@@ -31,6 +35,9 @@ SETS = {
     "held-out 2": FIXTURES / "reflections_heldout2.yaml",
     "blind": FIXTURES / "reflections_blind.yaml",
     "blind 2": FIXTURES / "reflections_blind2.yaml",
+    "fresh": FIXTURES / "reflections_fresh.yaml",
+    "fresh 2": FIXTURES / "reflections_fresh2.yaml",
+    "fresh 3": FIXTURES / "reflections_fresh3.yaml",
 }
 TODAY = date(2026, 11, 25)
 
@@ -42,11 +49,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def briefing_names_of(briefing_id: str) -> frozenset[str]:
+    """The names a briefing in briefings/ uses, as a session running it with the seven-minute template allows."""
+    from app.briefings.files import read_file
+    from app.sessions.privacy import names_in_plan
+    from app.sessions.templates import load_templates, plan
+
+    template = load_templates(ROOT / "session_templates").get("seven-minute")
+    return names_in_plan(plan(read_file(ROOT / "briefings" / f"{briefing_id}.md"), template).to_dict())
+
+
 def score(find, items) -> dict:
     tp = fp = fn = tn = 0
     misses, false_alarms = [], []
     for item in items:
-        findings = find(item["text"], TODAY)
+        # A reflection on a named briefing ("briefing: wandsworth-mark-and-lloyd") is checked as the session
+        # checks it: the names that briefing uses are allowed.
+        allowed = briefing_names_of(item["briefing"]) if item.get("briefing") else frozenset()
+        findings = find(item["text"], TODAY, allowed)
         if item["identifies"] and findings:
             tp += 1
         elif item["identifies"]:
@@ -80,7 +100,10 @@ def main() -> None:
     from app.sessions.privacy import find_personal_data
     imported = time.perf_counter() - started
     started = time.perf_counter()
-    find_personal_data("Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan.", TODAY)  # loads every list
+    find_personal_data(
+        "Warm-up: the Walker family at 12 Acacia Road; we asked Teaghan, who came from Jordan and spoke Amharic "
+        "with a Moldovan interpreter.", TODAY
+    )  # loads every list (names, English words, places, languages, nationalities)
     first_call = time.perf_counter() - started
     rss_after = rss_mb()
 

@@ -544,3 +544,26 @@ def test_one_browser_joining_again_and_again_is_slowed(running):
     with pytest.raises(participation.TooFast):
         participation.join_session(db.session, running.join_code, "", "", "", at(30), device="phone-1")
     participation.join_session(db.session, running.join_code, "", "", "", at(30), device="phone-2")
+
+
+def test_the_briefings_own_names_are_not_held_back_but_anyone_elses_are(alice):
+    # "Mark and Lloyd" are the names the briefing itself gives: a reflection on them identifies no one new.
+    briefing = get_library().get("wandsworth-mark-and-lloyd")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    row = service.start_session(db.session, alice, briefing, template, "Early Help East", at(0))
+    step = next(index for index, planned in enumerate(row.plan["steps"]) if planned["collects_responses"])
+    service.move(db.session, row.public_id, alice, 0, step, at(5))
+    token = joined(row, "Bea")
+
+    def send_here(words):
+        return participation.add_own_response(
+            db.session, row.public_id, token, SECRET, step=step, question=0, text_typed=words, anonymous=False,
+            idempotency_key=participation.new_idempotency_key(), confirmed=False, now=at(20),
+        )
+
+    stored = send_here("Mark and Lloyd show how siblings get overlooked; Lloyd's voice was never heard.")
+    assert isinstance(stored, Response) and not stored.pending and stored.flagged == ""
+    held = send_here("Same as Lloyd's case: the Walker family at home with nobody asking.")
+    assert isinstance(held, NeedsCheck) and [(f.kind, f.text) for f in held.findings] == [("name", "Walker")]
+    # The console offers Redact for what the check finds, with the same names allowed.
+    assert {"mark", "lloyd"} <= record_of(row, at(30)).briefing_names

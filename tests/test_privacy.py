@@ -10,7 +10,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.sessions.privacy import find_personal_data, nhs_number_is_valid, nudge
+from app.briefings.files import read_file
+from app.sessions import names
+from app.sessions.privacy import briefing_names, find_personal_data, names_in_plan, nhs_number_is_valid, nudge
+from app.sessions.templates import load_templates, plan
 
 TODAY = date(2026, 11, 25)
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -239,9 +242,21 @@ def test_the_nudge_names_a_name_and_an_address_and_still_asks_not_to_identify_a_
     assert "Reflections should not identify a child, a family or an address" in message
 
 
+def _briefing_names(briefing_id: str) -> frozenset[str]:
+    """The names a shipped briefing uses, as a session running it allows them."""
+    root = Path(__file__).resolve().parent.parent
+    template = load_templates(root / "session_templates").get("seven-minute")
+    return names_in_plan(plan(read_file(root / "briefings" / f"{briefing_id}.md"), template).to_dict())
+
+
 def _scores(path: Path) -> tuple[float, float]:
     items = yaml.safe_load(path.read_text())
-    flagged = [(item["identifies"], bool(find_personal_data(item["text"], TODAY))) for item in items]
+    flagged = [
+        (item["identifies"], bool(find_personal_data(
+            item["text"], TODAY, _briefing_names(item["briefing"]) if item.get("briefing") else frozenset()
+        )))
+        for item in items
+    ]
     true_positives = sum(1 for identifies, found in flagged if identifies and found)
     recall = true_positives / sum(1 for identifies, _found in flagged if identifies)
     precision = true_positives / sum(1 for _identifies, found in flagged if found)
@@ -256,13 +271,21 @@ def test_the_nudge_flags_at_least_95_percent_of_identifying_reflections_and_is_r
 
 @pytest.mark.parametrize(
     "name",
-    ["reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml"],
+    [
+        "reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml",
+        "reflections_fresh.yaml", "reflections_fresh2.yaml", "reflections_fresh3.yaml",
+    ],
 )
 def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
     # Held-out 2 scored 94.7 % / 94.7 % on its first run and the blind set (written by a second author before
     # reading the detector) 83.1 % recall / 93.2 % precision; both were then used to find the classes of input
     # the detector missed (bench/README.md), so both now hold the target. Blind 2 (a third author, written to
-    # break it) scored 89.1 % / 93.4 % on its first run, before the rule for names no list has.
+    # break it) scored 89.1 % / 93.4 % on its first run, before the rule for names no list has. The fresh set
+    # (written before the rules for lower-case names in a name's place, unknown names opening a sentence and
+    # estates with a house number) scored 92.0 % / 93.9 % on its first run; fresh 2, written after those
+    # changes, 100 % / 100 % on its first run. Fresh 3 (the classes the lead's unseen run found: labelled NHS
+    # numbers, named homes and hostels, emails, phone numbers and dates of birth said in words, ranks, plural
+    # surnames; theorists, languages, nationalities, the briefing's own names) 33.3 % / 38.5 % on its first run.
     recall, precision = _scores(FIXTURES / name)
     assert recall >= 0.95 and precision >= 0.90, (recall, precision)
 
@@ -378,3 +401,348 @@ def test_a_helpline_or_an_organisations_number_is_not_a_familys_phone_number():
     # 03 and 08 numbers belong to organisations; a mobile or a landline is a person's.
     assert kinds("the NSPCC helpline is 0808 800 5000 and the council's is 0300 123 4567") == []
     assert kinds("dads mobile was 07845 221 903, home 0113 496 0821") == ["phone", "phone"]
+
+
+# --- what text it had never seen showed (the fresh set's first run, bench/README.md) ----------------------------
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # From someone who capitalises, a name typed in lower case where a name stands: after a relation, after
+        # "called", after a word that takes a person, or before what a person does.
+        ("We spoke to him about it. His brother kai was there.", "kai"),
+        ("Mum said jayden was sleeping at his mate's. We accepted it.", "jayden"),
+        ("It was hard. A girl called amara said it first.", "amara"),
+        ("We spoke to the head about reuben. He had been hungry for weeks.", "reuben"),
+        # A spelling no list has, where only a person stands.
+        ("I remember tiegan from my old school. She was always fine.", "tiegan"),
+        ("Mum said kemarni was out till two. Nobody checked.", "kemarni"),
+        ("He told me his name was deshawn. I believed him.", "deshawn"),
+    ],
+)
+def test_a_name_typed_in_lower_case_by_someone_who_capitalises_is_found_where_a_name_stands(text, name):
+    assert name in names_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dad won't engage. Mum can't.",
+        "We asked camhs for a consult. Nothing came back.",
+        "The Munro review warned about tick-box culture years ago.",
+        "We talked about adultification. It matters here.",
+        "The lado was told on day three. Then nothing.",
+        "We spoke to the head about attendance. She said it was improving.",
+        # Listed names that are English words, after a word that takes a person: the word.
+        "We met with mentor support staff. We talked about liberty and karma.",
+    ],
+)
+def test_contractions_acronyms_and_new_words_in_a_names_place_are_not_names(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Tyreece never made it to the appointment.", "Tyreece"),
+        ("Thandiwe never had the same social worker twice.", "Thandiwe"),
+        ("It was the same every week. Kaysha stopped coming after half term.", "Kaysha"),
+        ("We closed the case on Ifeoluwa after two visits.", "Ifeoluwa"),
+        ("Gave the referral to Tiarna's social worker and heard nothing.", "Tiarna"),
+        ("I keep thinking of Daniyal.", "Daniyal"),
+        ("The eldest, Temperance, was doing the cooking.", "Temperance"),
+    ],
+)
+def test_a_name_no_list_has_is_found_opening_a_sentence_or_after_a_person_on_or_of(text, name):
+    assert name in names_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tbh the MASH threshold feels different every time.",
+        "Ngl this one made me cry.",
+        "Lockdown meant no one saw the children for months.",
+        "Adultification is the theme of this one for me.",
+        "Harehills has changed a lot. Chapeltown is next door.",
+        "It was in Chapeltown's library, next to Wakefield's front door.",
+        "Seacroft has the highest referral rate in the city.",
+        "Thankyou for sharing.",
+        # Slips on a phone: a misspelt word before "the" or "we", one slip from a word of the work, no apostrophe.
+        "Recieved the referral three weeks late.",
+        "Hopefuly we learn from it.",
+        "Referal was late and Saftey planning never happened.",
+        "We spoke with famly about it. Isnt it obvious?",
+        # British spellings (the word list is American), the work's prefixes, compounds, drugs and providers.
+        "Neighbourhoods like ours get missed. Behaviours were read as naughtiness.",
+        "Intrafamilial harm was the theme. Dysregulated children were excluded.",
+        "Hotdesking made supervision harder. Cannabis was the main issue. Serco housed them.",
+    ],
+)
+def test_text_speak_compounds_new_words_places_and_typos_opening_a_sentence_are_not_names(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("That house on the Seacroft estate, number 14, again.", "Seacroft estate, number 14"),
+        ("They're back on the Lincoln Green estate, no. 6, same as before.", "Lincoln Green estate, no. 6"),
+        ("They live at no. 14 on the Gipton estate.", "no. 14 on the Gipton estate"),
+        ("that house on the seacroft estate number 14", "seacroft estate number 14"),
+        ("the flat in Lovell House, number 9, was damp", "Lovell House, number 9"),
+        ("We met at her nan's, 5 Oakwood Mount, because", "5 Oakwood Mount"),
+    ],
+)
+def test_a_house_number_given_apart_from_its_estate_or_street_is_an_address(text, found):
+    assert ("address", found) in [(f.kind, f.text) for f in find_personal_data(text, TODAY)]
+
+
+@pytest.mark.parametrize(
+    "text", ["the other way, number 3 is better", "page 14 of the plan, no. 3 on the list", "on our estate, number 4"]
+)
+def test_a_number_near_a_street_word_that_names_no_street_is_not_an_address(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Countries and council areas after "from", "in", "to".
+        "The family came from Jordan and had no recourse to public funds.",
+        "They had lived in Georgia before coming here, then moved to Chad.",
+        "Mum fled from Sierra Leone.",
+        # Ratings in colours.
+        "Ruby Red flags is what our DSL calls the really urgent ones.",
+        "The RAG rating went from Amber to Red overnight.",
+        "The RAG was Amber for months.",
+        # Ways of working named with a capital.
+        "The Think Family approach would have linked adult and child services.",
+        "We use the Solihull Approach in our centre.",
+        "Lundy model of participation: space, voice, audience, influence.",
+        # Charities named after people.
+        "Dr Barnardo would be spinning, and the Lucy Faithfull Foundation said the same.",
+    ],
+)
+def test_countries_ratings_named_approaches_and_charities_are_not_names(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("I talked to Jordan about it after school.", "Jordan"),
+        ("Jordan's mum came from Jordan.", "Jordan"),
+        ("We asked Amber what home was like.", "Amber"),
+        ("Ruby's nan did the school run.", "Ruby"),
+    ],
+)
+def test_the_same_words_as_a_persons_name_are_still_found(text, name):
+    assert name in names_found(text)
+
+
+def test_the_names_a_briefing_uses_are_not_flagged_in_a_reflection_on_it_but_anyone_else_is():
+    allowed = briefing_names(("Mark and Lloyd", "Lloyd's mother was not asked about Mark's father."))
+    assert {"mark", "lloyd"} <= allowed
+    text = "Mark and Lloyd show how siblings get overlooked, like the Walker family."
+    found = [(f.kind, f.text) for f in find_personal_data(text, TODAY, allowed)]
+    assert found == [("name", "Walker")]
+    assert ("name", "Lloyd") in [(f.kind, f.text) for f in find_personal_data(text, TODAY)]
+
+
+def test_a_sessions_plan_gives_the_names_its_briefing_uses():
+    allowed = _briefing_names("wandsworth-mark-and-lloyd")
+    assert {"mark", "lloyd"} <= allowed
+    assert kinds("Lloyd's school saw it first.") == ["name"]
+    assert find_personal_data("Lloyd's school saw it first.", TODAY, allowed) == []
+
+
+@pytest.mark.parametrize("word", ["neighbourhood", "paediatric", "programme", "licence", "counselling", "honourable"])
+def test_british_spellings_are_english_words(word):
+    assert names.is_english_word(word)
+
+
+@pytest.mark.parametrize("name", ["russell", "saeed", "allison", "bella", "lloyd", "janae"])
+def test_names_that_look_like_british_spellings_are_not_taken_for_words(name):
+    assert not names.is_english_word(name)
+
+
+# --- the classes an unseen run found (30 November) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        # A mistyped NHS number (its check digit fails) still identifies after a label, in any grouping.
+        ("NHS number 943 476 5918 was on the referral", "943 476 5918"),
+        ("the nhs no on the form was 4012238871 and it was wrong", "4012238871"),
+        ("NHS #: 401-223-8872", "401-223-8872"),
+        ("her NHS number, 485 777 3456, was typed wrong", "485 777 3456"),
+        ("NHS: 7720014453 at the top of the letter", "7720014453"),
+        ("her SystmOne record (6120993348) showed it", "6120993348"),
+        ("the GP record said 612 099 3341", "612 099 3341"),
+        ("EMIS had him under 4567891234", "4567891234"),
+    ],
+)
+def test_a_ten_digit_number_after_a_health_records_label_is_an_nhs_number_whatever_its_check_digit(text, found):
+    assert [(f.kind, f.text) for f in find_personal_data(text, TODAY)] == [("nhs_number", found)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The NHS number field was blank on half the referrals.",
+        "We checked SystmOne and EMIS and the GP record was empty.",
+        "She rang 10 agencies in 2 weeks about 1234567890 problems.",
+    ],
+)
+def test_a_health_records_label_without_a_number_or_a_number_without_a_label_is_not_flagged(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("Nan was in Ashdown Lodge near Rotherham by then", "Ashdown Lodge near Rotherham"),
+        ("mum moved into Brambles Nursing Home outside Keighley", "Brambles Nursing Home outside Keighley"),
+        ("dad had a bed at Foxhall House hostel", "Foxhall House hostel"),
+        ("they were at the Cottingley travellers' site all winter", "Cottingley travellers' site"),
+        ("she fled to the Elmfield refuge", "Elmfield refuge"),
+        ("placed in the Seaview B&B for months", "Seaview B&B"),
+        ("he was in Ashgrove supported housing", "Ashgrove supported housing"),
+        ("they lived on pitch 12 for two years", "pitch 12"),
+        ("baby was in bed 3 on Ward 31 for days", "bed 3"),
+        ("he was staying at the hostel, room 14", "room 14"),
+        ("mum had room 4 at Marsh House", "room 4"),
+    ],
+)
+def test_a_named_home_hostel_or_site_or_a_numbered_room_bed_or_pitch_where_someone_stays_is_an_address(text, found):
+    assert ("address", found) in [(f.kind, f.text) for f in find_personal_data(text, TODAY)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The care home staff were brilliant.",
+        "Hostels and B&Bs are not safe for families.",
+        "A Women's Aid refuge took her in the end.",
+        "The Salvation Army hostel was full that night.",
+        "Families were put in Premier Inn hotel rooms for weeks.",
+        "Residential Care Home managers were not invited.",
+        "We met in room 4 at the civic centre for the core group.",
+    ],
+)
+def test_homes_and_hostels_not_named_and_rooms_nobody_stays_in_are_not_addresses(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("her email was k dot mensah at gmail dot com", "email"),
+        ("dazza87 at yahoo dot co dot uk is his", "email"),
+        ("send it to sarah underscore p at hotmail dot com", "email"),
+        ("mum's number is oh seven nine six one two three four five six seven", "phone"),
+        ("zero seven seven double nine, one two three, four five six", "phone"),
+        ("call oh one one three four nine six two two double oh", "phone"),
+        ("seven seven zero zero nine double oh one two three", "phone"),
+        ("born on the twenty second of november two thousand and eight", "date_of_birth"),
+        ("date of birth nineteen oh four two thousand and twelve", "date_of_birth"),
+        ("d.o.b. twelfth of june two thousand and nine", "date_of_birth"),
+        ("her birthday is the fourth of july twenty twelve", "date_of_birth"),
+    ],
+)
+def test_emails_phone_numbers_and_dates_of_birth_said_in_words_are_found(text, kind):
+    assert kind in kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met at one, then at two, then at three.",
+        "Born into poverty, as the review put it.",
+        "one two three four five six seven, the kids counted",
+        "The date of birth was wrong on the system.",
+        "she was at home, dot on time",
+    ],
+)
+def test_counting_meeting_times_and_birth_words_without_a_date_are_not_flagged(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("hevin keeps telling her teacher she is fine", "hevin"),
+        ("fatuma never had an interpreter", "fatuma"),
+        ("what hurt was that oskarina stopped coming", "oskarina"),
+        ("we think ngozika always wanted to go home", "ngozika"),
+        ("the wisniewskis", "wisniewskis"),
+        ("We visited the Mbekis twice.", "Mbekis"),
+        ("the okonkwos were evicted in march", "okonkwos"),
+        ("The Kowalczyks never opened the door.", "Kowalczyks"),
+        ("sergeant Davies was the only one who came", "Davies"),
+        ("sergeant davies was kind", "davies"),
+        ("we asked dr patel", "patel"),
+        ("nanny pat said no", "pat"),
+        ("Sergeant Pritchard took the call", "Pritchard"),
+        ("PC Hughes attended", "Hughes"),
+        ("Inspector Ward never replied", "Ward"),
+        ("Nana Yaa had them most weekends", "Yaa"),
+        ("Aunty Precious came every day", "Precious"),
+        ("Uncle Femi was there", "Femi"),
+        ("lil man TJ was always hungry", "TJ"),
+        ("Big Kev ran the house", "Kev"),
+    ],
+)
+def test_lower_case_names_before_what_people_do_plural_surnames_ranks_kin_and_nicknames_are_names(text, name):
+    assert name in names_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The briefing's own people, said to be so, even when the session does not pass its names in.
+        "In the briefing, Lloyd is the father nobody assessed.",
+        "Lloyd in the briefing never got asked how he was.",
+        "The briefing calls the mother 'Sarah' and she reminded me of many.",
+        "the briefing's 'Mark' was the one I recognised",
+        # Theorists and their models.
+        "Kolb's cycle and Maslow's hierarchy came up in supervision.",
+        "Karpman's triangle and Arnstein's ladder of participation.",
+        "Bowlby and Winnicott, then Piaget and Vygotsky.",
+        "Using Gibbs and Schön together helped; Rogers too.",
+        "Erikson's stages and Bronfenbrenner's ecological model.",
+        "Honey and Mumford's learning styles.",
+        # Ranks used as words.
+        "detective work is slow",
+        "we had a pc games night",
+        "the sergeant major said no",
+        "the Big Lottery Fund paid for it",
+        # Languages, nationalities, and countries in a list.
+        "Mum spoke Sorani, dad spoke Kurmanji and the interpreter spoke Pashto and Dari.",
+        "A Tigrinya interpreter and an Amharic speaker were booked.",
+        "The interpreter was Moldovan and the Eritrean boys were placed together.",
+        "Sudanese, Syrian and Afghan young people were in the hotel.",
+        "They came through Slovakia, Germany and now Sheffield.",
+        "Kenya, Jordan and Syria were all on the list.",
+    ],
+)
+def test_the_briefings_own_names_theorists_languages_nationalities_and_listed_countries_are_not_names(text):
+    assert kinds(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # A name outside what says it is the briefing's still counts.
+        ("In the briefing Lloyd was ignored, like Tiarna Walsh on my caseload.", "Tiarna Walsh"),
+        # A theorist's, a language's or a country's name given to someone in the case is theirs.
+        ("Mrs Rogers never came to the meeting.", "Rogers"),
+        ("his sister Dari was at home", "Dari"),
+        ("I talked to Jordan about it.", "Jordan"),
+    ],
+)
+def test_a_name_said_to_be_someones_in_the_case_is_still_found(text, name):
+    assert name in names_found(text)

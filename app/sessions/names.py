@@ -17,6 +17,7 @@ Both packages install from PyPI with their data; nothing is downloaded at run ti
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -86,7 +87,7 @@ catalin cătălin
 aurimas dovydas egle eglė gabija gintare gintarė kotryna lukas mantas matas nojus rugile rugilė
 xiaohui xiaoling xiaomei xiaoming xiaoyan
 finn kian jaiden kaiden kyron leyton shania tyrese tyreece albie arlo oakley finlay jax remi rowan amelie ottilie
-aliyah aleesha lexi kenzie myla eesa
+aliyah aleesha lexi kenzie myla eesa zain daniyal tayo
 dom dommo gaz gazza baz bazza daz dazza kev kez tez tel del dave davey steve stevie mick micky mike mikey jonny
 jonno robbie rob bex becky bekki jess jessie kat katie liz lizzie lou vicky vikki nicky nikki tasha tash shaz
 sharon trish tracey stacey kaz kerry mo taz jay jj tj aj dj
@@ -185,20 +186,53 @@ def _listed(lower: str, listed: array) -> bool:
     return index < len(listed) and listed[index] == key
 
 
+def listed_as_word(lower: str) -> bool:
+    """Whether the dictionary has this very form, not only as an inflection ("davies" is there only as one)."""
+    return _listed(lower, english_words())
+
+
 # Endings web2 lists few inflections with: "Reviews", "Visited", "Missing" are words because their stems are.
 _ENDINGS = ("'s", "s", "es", "ies", "ed", "d", "ing", "er", "ers", "ly", "ness", "ment", "ments")
 
 
 @lru_cache(maxsize=8192)  # the same few hundred words recur from reflection to reflection
 def is_english_word(lower: str) -> bool:
-    """Whether a lower-case word is an ordinary English word, or an inflection of one."""
+    """Whether a lower-case word is an ordinary English word, or an inflection of one, in British spelling too
+    (web2 is American: "neighbourhood", "organisation", "paediatric", "programme", "licence")."""
     listed = english_words()
     if _listed(lower, listed):
         return True
     for part in lower.split("-"):
-        if part and not _listed(part, listed) and not _inflected(part, listed):
+        if part and not any(_listed(form, listed) or _inflected(form, listed) for form in _spellings(part)):
             return False
     return True
+
+
+# British spellings and their American forms, as web2 lists them, written narrowly enough that names keep
+# theirs ("Russell", "Saeed", "Lourdes" are not "russel", "seed", "lordes").
+_BRITISH = tuple((re.compile(british), american) for british, american in (
+    (r"our(?![aeiou])|our(?=ab|it)", "or"),  # colour, behaviour, neighbourhood, honourable, favourite
+    (r"is(?=ation|e|ed|es|ing)", "iz"), (r"ys(?=e|ed|es|ing)", "yz"), (r"tre(?=s?$)", "ter"),
+    (r"(?<=p|h|c)ae|(?<=n)ae(?=m)", "e"),  # paediatric, haemorrhage, anaemia, gynaecology
+    (r"(?<=f)oe|^oe|(?<=h)oea", "e"),  # foetal, oestrogen, oedema, diarrhoea
+    (r"ogue$", "og"), (r"ence$", "ense"), (r"mme$", "m"), (r"ise$", "ice"), (r"ll(?=ing|ed|er|or)", "l"),
+))
+
+
+def _spellings(word: str) -> list[str]:
+    """The word, and its American forms: each British spelling changed on its own, then all of them."""
+    forms = [word]
+    if len(word) < 5:  # "Mae", "Rae": too short to tell a spelling from a name
+        return forms
+    everything = word
+    for british, american in _BRITISH:
+        changed = british.sub(american, word)
+        if changed != word:
+            forms.append(changed)
+            everything = british.sub(american, everything)
+    if everything != word:
+        forms.append(everything)
+    return forms
 
 
 def _inflected(lower: str, listed: array) -> bool:
@@ -212,3 +246,89 @@ def _inflected(lower: str, listed: array) -> bool:
             if ending in ("ed", "ing", "er") and len(stem) > 2 and stem[-1] == stem[-2] and _listed(stem[:-1], listed):
                 return True  # "stopped", "running"
     return False
+
+
+@cache
+def places() -> frozenset[str]:
+    """Countries (ISO 3166-1: "Jordan", "Chad", "Georgia", "Sierra Leone") and the UK's council areas (ISO
+    3166-2:GB: "Kirklees", "Stirling", "Derry and Strabane"), lower case, from the databases `pycountry` ships.
+    After "from", "in" or "to" they are where someone came from or lives, not a person ("the family came from
+    Jordan"). The JSON files are read directly: importing pycountry's object model costs 10 MB for 500 names."""
+    import json
+
+    listed: set[str] = set()
+
+    def add(name: str) -> None:
+        name = name.split("[")[0].strip()  # "Wales [Cymru GB-CYM]"
+        if "," in name:  # "Korea, Republic of", "London, City of": the part before the comma is the place
+            name = name.split(",")[0]
+        listed.add(_fold(name.strip()))
+
+    databases = resources.files("pycountry").joinpath("databases")
+    for country in json.loads(databases.joinpath("iso3166-1.json").read_text(encoding="utf-8"))["3166-1"]:
+        for field in ("name", "common_name"):
+            if country.get(field):
+                add(country[field])
+    for area in json.loads(databases.joinpath("iso3166-2.json").read_text(encoding="utf-8"))["3166-2"]:
+        if area["code"].startswith("GB-"):
+            add(area["name"])
+    return frozenset(listed)
+
+
+# Dialects and languages that interpreters are booked for under a name ISO 639-3 does not use (it has "Central
+# Kurdish" and "Northern Kurdish", not Sorani and Kurmanji).
+_EXTRA_LANGUAGES = "sorani kurmanji badini bahdini gorani feyli patois creole pidgin mirpuri pahari potwari farsi"
+
+
+@cache
+def languages() -> frozenset[str]:
+    """Names of living languages (ISO 639-3, from the database `pycountry` ships), lower case, each name's last
+    word too ("Southern Pashto" gives "pashto", "Zoroastrian Dari" gives "dari"): "spoke Tigrinya", "a Dari
+    interpreter". Several thousand are also someone's name somewhere, so the nudge takes one for a language only
+    where a language stands (see privacy._a_language) or when no names list has it."""
+    import json
+
+    listed = set(_EXTRA_LANGUAGES.split())
+    databases = resources.files("pycountry").joinpath("databases")
+    for language in json.loads(databases.joinpath("iso639-3.json").read_text(encoding="utf-8"))["639-3"]:
+        if language.get("type") != "L":
+            continue
+        name = _fold(language["name"].split("(")[0].strip())
+        listed.add(name)
+        listed.add(name.split()[-1])
+    return frozenset(listed)
+
+
+# How a nationality is made from its country's name: "Moldova" → "Moldovan", "Hungary" → "Hungarian", "Iran" →
+# "Iranian", "Sudan" → "Sudanese", "Malta" → "Maltese", "Pakistan" → "Pakistani", "Afghanistan" → "Afghan". The
+# few made otherwise ("Polish", "Welsh", "Turkish") are in the privacy module's own words.
+
+
+@cache
+def nationalities() -> frozenset[str]:
+    """Nationalities made from the one-word country names of ISO 3166-1 (the database `pycountry` ships), lower
+    case: "moldovan", "eritrean", "sudanese", "iraqi", "afghan". A country's own name is left out ("jordan" is a
+    country, and a first name)."""
+    import json
+
+    databases = resources.files("pycountry").joinpath("databases")
+    countries = set()
+    for country in json.loads(databases.joinpath("iso3166-1.json").read_text(encoding="utf-8"))["3166-1"]:
+        for field in ("name", "common_name"):
+            name = _fold(country.get(field) or "")
+            if name and " " not in name and "," not in name:
+                countries.add(name)
+    made = set()
+    for country in countries:
+        for stem in (country, country[:-1]):
+            made.update(stem + ending for ending in ("ian", "an", "ese"))
+        made.add(country + "i")
+        if country.endswith("istan"):
+            made.add(country[: -len("istan")])
+    return frozenset(made - countries)
+
+
+def is_nationality(lower: str) -> bool:
+    """Whether a word is a nationality made from a country's name, or its plural ("moldovan", "afghans")."""
+    listed = nationalities()
+    return lower in listed or (lower.endswith("s") and lower[:-1] in listed)

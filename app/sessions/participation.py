@@ -33,7 +33,7 @@ from .. import ratelimit
 from ..formatting import wait_text
 from . import join
 from .models import RESPONSE_LIMIT, SHORT_TEXT_LIMIT, Attendee, BriefingSession, Response
-from .privacy import Finding, find_personal_data
+from .privacy import Finding, find_personal_data, names_in_plan
 from .service import (
     SessionError,
     SessionNotFound,
@@ -293,7 +293,7 @@ def add_own_response(
     row = find_session(dbs, public_id)
     _question_step(row, step, question)
     attendee = _attendee_of(dbs, row, token)
-    findings = find_personal_data(cleaned, now.date())
+    findings = find_personal_data(cleaned, now.date(), names_in_plan(row.plan))
     already = _by_key(dbs, row.id, idempotency_key)
     if already is not None:
         return _sent_again(dbs, public_id, already, attendee.id, token, secret, cleaned, findings, confirmed, now)
@@ -407,7 +407,7 @@ def edit_own_response(
     if response.redacted:
         dbs.rollback()
         raise SessionError(REDACTED_IS_FINAL)
-    findings = find_personal_data(cleaned, now.date())
+    findings = find_personal_data(cleaned, now.date(), names_in_plan(row.plan))
     if findings and not confirmed:
         dbs.rollback()
         return NeedsCheck(cleaned, findings)
@@ -426,7 +426,10 @@ def _apply_edit(row: BriefingSession, response: Response, cleaned: str, findings
         return False
     # What the facilitator saw (and approved, or let through) is what the response held before: anything the
     # check finds now that it did not find then has had nobody's look.
-    seen = {(finding.kind, finding.text) for finding in find_personal_data(response.text, now.date())}
+    seen = {
+        (finding.kind, finding.text)
+        for finding in find_personal_data(response.text, now.date(), names_in_plan(row.plan))
+    }
     new_findings = [finding for finding in findings if (finding.kind, finding.text) not in seen]
     response.text = cleaned
     response.flagged = _kinds(findings)

@@ -4,9 +4,14 @@ Reflections should never identify a child, a family or an address. This finds wh
 
 - a person's name: "the Walker family", "Mrs Begum", "Ellie's mum", "Jordan Hall", "Baby Isla", "his brother
   Kai", "nan Pat", "a girl called Amara", or a first name on its own ("we closed the case on Aiden");
-- a street address: "12 Acacia Road", "flat 3, Mill Lane", "Flat 2b Rose Court", "on Mill Lane";
-- an email address, a UK phone number (Google's libphonenumber, region GB), an NHS number (only when its
-  Modulus 11 check digit is valid, so ordinary ten-digit numbers are not flagged), a UK postcode;
+- a street address: "12 Acacia Road", "flat 3, Mill Lane", "Flat 2b Rose Court", "on Mill Lane", "5 Oakwood
+  Mount", or a house number apart from its estate or street ("the Seacroft estate, number 14"); a named home,
+  hostel or site where someone lives or stays ("Brambles Nursing Home", "Larkfield House hostel") and a room,
+  bed or pitch there by its number;
+- an email address, a UK phone number (Google's libphonenumber, region GB), an NHS number (when its Modulus 11
+  check digit is valid, so ordinary ten-digit numbers are not flagged, or after a label: "NHS no", "SystmOne",
+  "GP record"), a UK postcode; an email, a phone number or a date of birth said in words ("k dot mensah at gmail
+  dot com", "oh seven nine six ...", "born on the third of june two thousand and ten");
 - a date of birth: a date next to "born", "DOB", "d.o.b.", "date of birth", "birthday" or "aged", or in brackets
   straight after a child or a name ("Kayleigh (01/02/2016)"). Any other date, past or future, is a meeting or a
   deadline ("the review meeting on 05/06/2023") and is left alone.
@@ -16,8 +21,14 @@ ordinary words, and misses a name it lacks. A capitalised word counts as a name 
 family word follows it, it is someone's ("Kai's school"), a relation or "called" precedes it, or it pairs with
 another name ("Jordan Hall"); a known first name counts on its own unless it is also an ordinary English word.
 Words every safeguarding reflection uses are never names: pseudonyms of the form "Child D" / "Adult B", relations
-("Nan", "Mum"), agencies, policies, places, months, weekdays, festivals, job titles. The names lists
-(app/sessions/names.py) load once per process, on first use.
+("Nan", "Mum"), agencies, policies, places, months, weekdays, festivals, job titles; nor are countries and
+council areas after "from", "in" or "to" ("came from Jordan"), colours in a rating ("from Amber to Red"), named
+ways of working ("the Think Family approach") and the names the session's own briefing uses ("Mark and Lloyd":
+`names_in_plan`). A name no list has counts where only a person stands: a capitalised word no dictionary has
+inside a sentence, or opening one and followed by a lower-case word ("Tyreece never made it"), unless it ends as a
+place does ("Harehills"), is text-speak ("Tbh") or two words run together ("Lockdown"); and a name typed in lower
+case by someone who otherwise capitalises counts where a name stands ("mum said jayden was", "a girl called
+amara", "i remember tiegan"). The names lists (app/sessions/names.py) load once per process, on first use.
 
 It is a nudge, not a filter: the person can edit or confirm.
 """
@@ -27,6 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import phonenumbers
 
@@ -84,6 +96,7 @@ RELATIONS = frozenset(
     cousin partner boyfriend girlfriend husband wife ex fiance fiancee stepdad step-dad stepfather step-father
     stepmum step-mum stepmother step-mother stepbrother step-brother stepsister step-sister sibling twin niece
     nephew baby babies little lad girl boy child kid carer friend neighbour neighbor grandson granddaughter
+    eldest oldest youngest
     grandchild godmother godfather"""
     .split()
 )
@@ -95,7 +108,11 @@ FAMILY_WORDS = frozenset(
     "case home house parents lads".split()
 )
 # Titles and police ranks before a surname: "Mrs Begum", "Dr Okonkwo", "PC Smith", "DS Hughes", "Cllr Patel".
-TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|PC|DC|PS|DS|DI|DCI|Sgt|Insp|Cllr|Councillor|Rev|Revd)\b\.?")
+TITLES = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Master|PC|DC|PS|DS|DI|DCI|Sgt|Insp|Cllr|Councillor|Rev|Revd"
+    # police ranks spelled out, typed in any case: "Sergeant Pritchard", "sergeant Davies", "Inspector Ward"
+    r"|(?i:sergeant|sarge|constable|inspector|detective|superintendent|officer|pcso))\b\.?"
+)
 # A saint's name is a church's, a school's or a hospital's: "St Peter's", "St Mary's Hospital", "Saint John".
 SAINTS = frozenset("st saint".split())
 APPOSITION = re.compile(
@@ -110,7 +127,7 @@ SURNAMES_THAT_ARE_WORDS = frozenset(
     "rose may march summer winter spring bishop judge major day english scott".split()
 )
 CALLED = re.compile(
-    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+is|known\s+as|aka|a\.k\.a\.)\s*$"
+    r"(?:\b(\w+)\s+)?\b(?:called|named|name\s+(?:is|was)|known\s+as|aka|a\.k\.a\.)\s*$"
     r"|\b(?:called|calls|call)\s+(?:him|her|them)\s*$",  # "his mates called him Smudge"
     re.IGNORECASE
 )
@@ -297,7 +314,9 @@ SERVICES = frozenset(
     """childline kooth ofsted cafcass nspcc barnardos samaritans papyrus mosaic liquidlogic systmone emis eclipse
     carefirst rio wellcomm brook nacro catch22 shelter refuge mind youtube tiktok snapchat whatsapp instagram
     facebook discord roblox fortnite minecraft telegram twitch reddit pinterest tinder grindr onlyfans insta
-    spotify deliveroo uber brexit pokemon makaton thinkuknow ceop parentzone jobcentre airbnb""".split()
+    spotify deliveroo uber brexit pokemon makaton thinkuknow ceop parentzone jobcentre airbnb
+    mumsnet netmums hestia solace tusla bupa elklan lego kidscape youngminds mencap nextdoor gumtree vinted
+    depop ebay paypal klarna capita serco sodexo mears clearsprings webex zoom ringcentral g4s""".split()
 )
 # Before a capitalised word no list knows, these make it a place or a thing, not a person: "in Harehills", "from
 # Kirklees", "because of Covid". "to" does too ("moved to Eastfield"), unless a word of talking precedes it
@@ -319,6 +338,87 @@ PERSON_VERBS = frozenset(
 )
 # A document named after people: "the Arthur and Star review", "the Laming report", "the Munro review".
 DOCUMENT_WORDS = frozenset("review reviews inquiry report".split())
+# After a capitalised name, these make it the name of a way of working, not of a person: "the Think Family
+# approach", "the Solihull Approach", "Lundy model", "the Brook Traffic Light Tool", "Ruby Red flags".
+THING_AFTER = frozenset(
+    """approach approaches model models framework frameworks tool tools toolkit toolkits programme programmes
+    program programs method methods pathway pathways protocol protocols principle principles scale scales matrix
+    initiative initiatives agenda charter checklist checklists questionnaire questionnaires scheme schemes
+    project projects flag flags rating ratings category categories theory technique techniques""".split()
+)
+# Colours, and the first names that are also colours: a RAG rating ("went from Amber to Red", "rated Amber",
+# "Ruby Red flags") is no one's name.
+COLOURS = frozenset(
+    """red amber green blue black white yellow orange purple pink grey gray gold silver brown ruby scarlet
+    scarlett jade rose violet hazel olive coral pearl sienna saffron indigo crimson cherry lavender lilac
+    emerald""".split()
+)
+RATED_BEFORE = frozenset("rated rating graded grade rag flagged level category".split())
+# Before "on", these make what follows it a person ("we closed the case on Ifeoluwa", "checked on Kai", "kept an
+# eye on Precious") rather than a system or an app ("on Mosaic", "on Insta").
+PERSON_ON = frozenset("case cases checked check checking eye focus focused focussed concentrate concentrated".split())
+# Lower-case words that are neither English words nor names: text-speak and the acronyms of the work typed in
+# lower case. Any of them could stand where a name does ("about camhs", "Tbh the MASH ...").
+TEXT_SPEAK = frozenset(
+    """tbh tbf ngl obvs obv deffo defo def imo imho idk smh lol omg btw fyi tho cos coz cuz gonna wanna gotta
+    innit dunno yeah yep yup nah nope hmm hmmm ooh aww ugh erm umm uhm meh ffs jeez ikr tbc tbd asap aka eta
+    wfh pls plz thx hiya soz sry probs prob ppl cba govt mgmt dept approx etc info convo convos abt wrt
+    online email emails emailed vape vapes vaping neurodiverse neurodivergent neurodiversity multiagency wifi
+    app apps website websites smartphone ipad iphone laptop selfie selfies covid lockdown lockdowns facetime
+    facetimed whatsapped whatsapping snapchatted homeschooled homeschooling homeschool sexting groomer groomers
+    camhs marac mappa senco sendco ehcp ehcps kcsie nspcc isva idva sarc cin cla lac cic sgo icpc rcpc cpp
+    pcso pnc nrm cse cce asb yot yos mash lado iro dsl ddsl sw sws hv hvs gp gps nfa ehat caf tac tas pep
+    peps ofsted cafcass dash rag adhd asd fasd ptsd ocd thankyou thanx thanks ta cheers
+    isnt wasnt arent werent didnt doesnt dont cant wont wouldnt couldnt shouldnt hasnt havent hadnt im ive
+    youre youve theyre theyve weve hes shes thats whats theres lets alot ofcourse infact aswell eachother
+    incase atleast alright anyways anyhoo haha hahaha hehe lols lmao
+    cannabis weed skunk ket ketamine spice mamba xanax benzos diazepam valium pregabalin gabapentin tramadol
+    codeine oxycodone fentanyl heroin cocaine mdma ecstasy nitrous shisha methadone naloxone subutex buvidal
+    sertraline fluoxetine citalopram ritalin concerta melatonin calpol depo""".split()
+)
+# Endings of English place names: a capitalised word no names list has that ends so is a place ("Harehills has
+# changed", "Chapeltown is next door", "Seacroft was worse") more often than a person.
+PLACE_ENDINGS = (
+    "hills", "town", "ton", "ham", "ley", "field", "fields", "ford", "by", "worth", "wood", "bury", "borough",
+    "burgh", "chester", "caster", "cester", "thorpe", "mouth", "bridge", "dale", "croft", "stead", "gate", "holme",
+    "minster", "port", "pool", "shire", "wick", "side", "moor", "well", "land", "leigh", "hurst", "combe",
+)
+# What a person does, after a name typed in lower case ("mum said jayden was sleeping there", "kayden told
+# us"), with a few adverbs allowed between ("Thandiwe never had ...").
+LOWER_PERSON_AFTER = PERSON_VERBS | frozenset("was is had has were didn't wasn't doesn't isn't never always".split())
+ADVERBS = frozenset(
+    "never always just also still then finally only really often sometimes already actually even honestly".split()
+)
+# More of what only a person does, after a lower-case word no dictionary has or a listed name ("oskarina stopped
+# coming", "hevin keeps telling her teacher", "rahel always told"): an English word before these is a thing
+# ("the funding stopped"), so they count only for words that are no English word.
+LOWER_PERSON_VERBS = frozenset(
+    """stopped stops started starts kept keeps trusted trusts hated hates loved loves liked likes wanted wants
+    tried tries begged begs cried cries laughed laughs smiled smiles shouted shouts screamed screams hid hides
+    texted texts messaged rang phoned walked walks attended attends stayed stays lived lives moved moves
+    refused refuses asked asks says said told tells disclosed discloses admitted admits denied denies
+    wouldn't couldn't didn't doesn't won't can't wasn't isn't hasn't hadn't felt feels thought thinks knew
+    knows wanted goes went came comes got gets gave gives sat sits slept sleeps ate eats""".split()
+)
+# Before a name typed in lower case, the words that take a person: "spoke to the head about reuben", "i remember
+# shakira", "we saw kacper", "a visit with aaliyah".
+PERSON_BEFORE = frozenset("about with remember remembered saw seen see asked visited met told tell".split())
+# Before "of", these make what follows a person: "I keep thinking of Daniyal", "reminds me of ...", "scared of".
+PERSON_OF = frozenset("think thinking thought reminds reminded remind heard scared afraid frightened proud fond".split())
+# Words after which a clause, and so its subject, starts: "mum said tayo was out", "and kai had gone".
+CLAUSE_OPENERS = frozenset("said says told knew know thought think heard when because but and so that if as while".split())
+
+
+# The work's own vocabulary, for telling a misspelling of it from a name ("Referal was late" is no person).
+WORK_WORDS = frozenset(
+    word for word in NOT_NAMES | RELATIONS | THING_AFTER | CONCEPTS | FAMILY_WORDS | ROLES | frozenset(
+        """referral referrals referred safeguarding colleagues colleague professionals professional parents
+        parenting chronology assessment assessments escalated escalation enquiries enquiry strategy threshold
+        neglect neglected abusive definitely apparently tomorrow together actually hopefully probably sadly
+        overall received receive believe separate necessary environment government accommodation responsibility
+        communication beginning successful weird honestly basically really""".split()
+    ) if len(word) >= 4
+)
 
 
 @dataclass(frozen=True)
@@ -481,8 +581,40 @@ def _names(text: str) -> list[tuple[int, int]]:
         # Typed all in lower case, a name still shows by a relation next to it: "jordan's nan", "his mum sarah".
         if not word.capitalised:
             # Initials given as a name: "known as JJ", "a boy called TJ".
-            if word.text.isupper() and 2 <= len(word.text) <= 3 and _called_before(text, word.start):
+            if word.text.isupper() and 2 <= len(word.text) <= 3 and (
+                _called_before(text, word.start) or _after_nickname(words, i, joined)
+            ) and word.lower not in TEXT_SPEAK:
                 add(i, 1)
+                continue
+            # A surname typed in lower case after a title or a rank: "sergeant davies", "mrs begum", "pc hughes".
+            if previous is not None and previous.lower in LOWER_TITLES and joined(i - 1, i) and word.text.islower() and (
+                # After "mr", "mrs" or "dr" any listed surname counts ("dr patel"); after a rank, which is also a
+                # word ("detective work", "miss sunshine"), one the dictionary lacks in this form ("sergeant
+                # davies"); after letters ("pc", "ds"), only one that is no English word at all ("pc games").
+                (_known_surname(word) or _known_first_name(word)) and word.lower not in ORDINARY_WORDS
+                and word.lower not in NOT_NAMES and word.lower not in PEOPLE_NOUNS
+                and (previous.lower in ("mr", "mrs", "ms", "mx", "dr")
+                     or len(previous.lower) > 3 and not names.listed_as_word(word.lower)
+                     or not names.is_english_word(word.lower))
+                or _unknown_word(word.lower)
+            ):
+                add(i, 1)
+                continue
+            # A listed first name after a relation and before what a person does, even one that is a word too:
+            # "nanny pat said no", "uncle rob told us".
+            if previous is not None and previous.lower in RELATIONS and not previous.possessive and joined(i - 1, i) and (
+                word.text.islower() and _known_first_name(word) and following is not None and joined(i, i + 1)
+                and (following.lower in PERSON_VERBS or following.lower in LOWER_PERSON_VERBS)
+                and following.lower not in ("had", "has") and word.lower not in NOT_NAMES
+            ):
+                add(i, 1)
+                continue
+            # A family by its surname in the plural, typed in lower case: "the okonkwos moved", "the wisniewskis".
+            if _plural_family(text, words, i, joined):
+                add(i, 1)
+                continue
+            # A contraction ("won't", "they'd") or text-speak ("tbh", "camhs") is never a name.
+            if CONTRACTION.search(word.lower) or word.lower in TEXT_SPEAK:
                 continue
             # A first name typed in lower case: a common one, or any listed one that is no English word ("ruairi",
             # "maddox"); the words that are both ("will", "rose") are left to context.
@@ -518,6 +650,25 @@ def _names(text: str) -> list[tuple[int, int]]:
                 and not (word.possessive and following is not None and following.lower in NAMED_THINGS)
             ):
                 add(i, 1)
+            # Someone who capitalises can still type a name in lower case; where a name stands it is one: a
+            # listed first name ("mum said jayden was ...", "a girl called amara", "spoke to the head about
+            # reuben"), or a word no list and no dictionary has where only a person stands ("i remember tiegan
+            # from ...", "a boy called ruairidh", "tiegan said").
+            elif word.text.islower() and len(word.lower) >= 3 and word.lower not in ORDINARY_WORDS and (
+                word.lower not in LOWER_CASE_WORDS and word.lower not in NOT_NAMES and word.lower not in SERVICES
+                # "tick-box": a hyphenated word only when every part is a name ("lacey-mae")
+                and all(_known_first_name(_Word(part, 0, 0, False, False)) for part in word.lower.split("-")[1:])
+            ):
+                unknown = not lower_case_name and _unknown_word(word.lower) and not _known_first_name(word)
+                position = _lower_name_position(text, words, i, joined) if lower_case_name or unknown else ""
+                # A listed name that is also an English word ("kai", "mentor", "liberty") needs "called" or what
+                # a person does after it: "with mentor support" and "about liberty" are words.
+                if names.is_english_word(word.lower) and position not in ("called", "verb"):
+                    position = ""
+                if position in ("called", "verb", "takes a person") or (position and lower_case_name):
+                    add(i, 1)
+            continue
+        if word.lower in TEXT_SPEAK:  # "Tbh", "Ta", "Thankyou"
             continue
         as_typed = text[word.start : word.full_end].lower().replace("\u2019", "'")
         if word.possessive and as_typed in NOT_NAMES:  # "McDonald's", "Barnardo's"
@@ -539,6 +690,33 @@ def _names(text: str) -> list[tuple[int, int]]:
         if word.lower in NOT_NAMES:
             continue
         if previous is not None and previous.lower in SAINTS and _between(text, previous, word, r"\.?\s+"):
+            continue
+        # A nickname: "Big Kev", "Lil Dre"; not "the Big Lottery Fund" or "Big Brother Watch" (English words).
+        if _after_nickname(words, i, joined) and previous.text[0].isupper() and (
+            not names.is_english_word(word.lower) and word.lower not in ORDINARY_WORDS
+            and not (following is not None and following.capitalised and joined(i, i + 1))
+        ):
+            add(i, 1)
+            continue
+        # Not someone in the case unless a relation, a role, "called" or a family word says so: a theorist and
+        # their model ("Kolb's cycle", "Maslow", "Arnstein's ladder"), a language or a nationality ("spoke
+        # Amharic", "the interpreter was Moldovan") and a country in a list ("through Bulgaria, Serbia and
+        # Hungary").
+        said_to_be_a_person = relation_follows or (
+            following is not None and following.lower in FAMILY_WORDS and joined(i, i + 1)
+        ) or (previous is not None and (previous.lower in RELATIONS or previous.lower in ROLES)) or (
+            _called_before(text, word.start)
+        )
+        if not said_to_be_a_person and (_a_theory(words, i, joined) or _a_country(words, i, joined)):
+            continue
+        # "the Eritrean boys", "the Moldovan dad": a nationality before a family word or a relation is still a
+        # nationality; someone's relation ("Dari's mum") or a relation's name ("his mum Dari") is a person.
+        named_by_relation = (word.possessive and relation_follows) or (
+            previous is not None and (previous.lower in RELATIONS or previous.lower in ROLES)
+        ) or _called_before(text, word.start)
+        if not named_by_relation and _a_language(words, i, joined):
+            continue
+        if _a_place(words, i, joined) or _a_colour(words, i, joined) or _a_way_of_working(words, i, joined):
             continue
         # A document named after people ("the Munro review", "the Arthur and Star review") names no one in the case.
         if (following is not None and following.lower in DOCUMENT_WORDS and joined(i, i + 1)) or (
@@ -569,6 +747,9 @@ def _names(text: str) -> list[tuple[int, int]]:
             if _plural_surname(word) and not (following is not None and following.capitalised and joined(i, i + 1)):
                 add(i, 1)
                 continue
+        if _plural_family(text, words, i, joined):
+            add(i, 1)
+            continue
         # Someone's: "Ellie's mum", "Kai's school", "Poppy's foster carer", "Tomasz Nowak's kids". A possessive
         # before a capitalised word names a thing instead: "Clare's Law", "St Mary's Hospital".
         if word.possessive and not (following is not None and following.capitalised and not relation_follows
@@ -627,6 +808,276 @@ def _names(text: str) -> list[tuple[int, int]]:
     return _merge(spans)
 
 
+# Before a country or a council area, where someone comes from, lives or goes: "came from Jordan", "moved to
+# Kirklees", "lived in Georgia" (but "talked to Jordan" is a person: see TALKED).
+PLACE_PREPOSITIONS = frozenset("in from to into across around near via visiting toward towards back".split())
+
+
+def _a_place(words: list[_Word], i: int, joined) -> bool:
+    """A country or a UK council area after "from", "in" or "to", or a word of one: "the family came from
+    Jordan", "fled from Sierra Leone"."""
+    if not any(word.lower in PLACE_PREPOSITIONS for word in words[max(0, i - 3) : i]):
+        return False
+    places = names.places()
+    for first in range(i, max(0, i - 2) - 1, -1):  # the place may start up to two words before this one
+        if first == 0 or not all(joined(k, k + 1) for k in range(first - 1, i)):
+            continue
+        previous = words[first - 1]
+        if previous.lower not in PLACE_PREPOSITIONS or (
+            previous.lower == "to" and first >= 2 and words[first - 2].lower in TALKED
+        ):
+            continue
+        for last in range(i, min(first + 3, len(words))):
+            if (last == i or joined(last - 1, last)) and not any(w.possessive for w in words[first:last]) and (
+                not words[last].possessive and " ".join(w.lower for w in words[first : last + 1]) in places
+            ):
+                return True
+    return False
+
+
+def _a_colour(words: list[_Word], i: int, joined) -> bool:
+    """A colour in a rating, not a girl's name: "from Amber to Red", "rated Amber", "Ruby Red flags", "RAG: Red,
+    Amber, Green"."""
+    word = words[i]
+    if word.lower not in COLOURS or word.possessive:
+        return False
+    # A rating word just before: "rated Amber", "the RAG was Amber", "flagged as Red".
+    if any(words[k].lower in RATED_BEFORE for k in range(max(0, i - 3), i)):
+        return True
+    # Another colour next to it, or one word ("to", "and", "or", "then") away: "Amber to Red", "Red, Amber".
+    for other in (i - 2, i - 1, i + 1, i + 2):
+        if 0 <= other < len(words) and words[other].lower in COLOURS and words[other].text[0].isupper():
+            if all(w.lower in ("to", "and", "or", "then") for w in words[min(i, other) + 1 : max(i, other)]):
+                return True
+    return False
+
+
+def _a_way_of_working(words: list[_Word], i: int, joined) -> bool:
+    """A capitalised name followed by what it names: an approach, a model, a tool ("the Think Family approach",
+    "the Solihull Approach", "Lundy model", "Ruby Red flags")."""
+    if words[i].possessive:
+        return False
+    run = _capitalised_run(words, i, joined)
+    last = words.index(run[-1], i)
+    return last + 1 < len(words) and not run[-1].possessive and joined(last, last + 1) and (
+        words[last + 1].lower in THING_AFTER
+    )
+
+
+# Theorists whose names training talk uses on their own ("Bowlby and Winnicott came up", "Gibbs and Schön"):
+# a category, like the agencies, not someone in the case.
+THEORISTS = frozenset(
+    """maslow bowlby kolb bronfenbrenner gibbs schön schon piaget vygotsky erikson erickson winnicott rogers
+    johns freud ainsworth bandura karpman arnstein mumford bion goleman seligman kübler-ross kubler-ross
+    rutter fahlberg brandon munro egan heron""".split()
+)
+# After a possessive, what names a theorist's work: "Kolb's cycle", "Maslow's hierarchy", "Karpman's triangle".
+THEORY_WORDS = THING_AFTER | frozenset(
+    """cycle cycles hierarchy triangle triangles ladder ladders stages wheel pyramid circle circles loop curve
+    quadrant quadrants window typology spectrum continuum diamond reflective ecological attachment drama
+    levels needs styles learning""".split()
+)
+# Around a word, what makes it a language: "spoke Amharic", "a Dari interpreter", "Pashto speaker".
+LANGUAGE_BEFORE = frozenset(
+    "spoke speak speaks speaking spoken fluent translated translate translating interpreted into in only".split()
+)
+LANGUAGE_AFTER = frozenset(
+    """speaker speakers speaking interpreter interpreters interpreting translator translators translation
+    language languages dialect dialects""".split()
+)
+
+
+def _a_theory(words: list[_Word], i: int, joined) -> bool:
+    """A theorist, or someone's name before their model: "Bowlby", "Kolb's cycle", "Arnstein's ladder"."""
+    word = words[i]
+    if word.lower in THEORISTS or word.lower.replace("ö", "o") in THEORISTS:
+        return True
+    following = words[i + 1] if i + 1 < len(words) else None
+    if word.possessive and following is not None and joined(i, i + 1) and following.lower in THEORY_WORDS:
+        return True
+    # The first of two: "Honey and Mumford's learning styles".
+    return (
+        i + 3 < len(words) and words[i + 1].lower == "and" and words[i + 2].possessive
+        and words[i + 3].lower in THEORY_WORDS and joined(i, i + 1) and joined(i + 1, i + 2) and joined(i + 2, i + 3)
+    )
+
+
+def _a_language(words: list[_Word], i: int, joined) -> bool:
+    """A language (ISO 639-3) or a nationality (made from a country's name): "spoke Tigrinya", "a Sorani
+    speaker", "the interpreter was Moldovan", "Eritrean and Sudanese young people". A language's name that is
+    also a listed name counts only where a language stands: after "spoke", before "interpreter", or listed with
+    another language."""
+    word = words[i]
+    lower = word.lower
+    if names.is_nationality(lower):
+        return True
+    if lower not in names.languages():
+        return False
+    if not (_known_first_name(word) or _known_surname(word)):
+        return True
+    previous = words[i - 1] if i else None
+    following = words[i + 1] if i + 1 < len(words) else None
+    if previous is not None and joined(i - 1, i) and previous.lower in LANGUAGE_BEFORE | LANGUAGE_AFTER:
+        return True
+    if following is not None and joined(i, i + 1) and following.lower in LANGUAGE_AFTER:
+        return True
+    return any(
+        0 <= k < len(words) and k != i and words[k].lower in names.languages() and words[k].capitalised
+        and words[(i + k) // 2].lower in ("and", "or") for k in (i - 2, i + 2)
+    )
+
+
+def _a_country(words: list[_Word], i: int, joined) -> bool:
+    """A country or a UK council area that no names list has as a first name, anywhere ("through Bulgaria,
+    Serbia and Hungary"); one that is also a first name ("Jordan", "Georgia") only in a list with another place
+    ("Kenya, Jordan and Syria") or after "from", "in", "to" (_a_place)."""
+    word = words[i]
+    places = names.places()
+    if word.lower not in places:
+        return False
+    if not _known_first_name(word):
+        return True
+    for k in (i - 1, i + 1, i - 2, i + 2):
+        if 0 <= k < len(words) and k != i and words[k].lower in places and words[k].capitalised:
+            between = words[min(i, k) + 1 : max(i, k)]
+            if all(w.lower in ("and", "or", "then") for w in between):
+                return True
+    return False
+
+
+# Titles and ranks as typed in lower case, before a surname: "sergeant davies", "mrs begum".
+LOWER_TITLES = frozenset(
+    "mr mrs ms miss mx dr sergeant sarge sgt inspector insp constable detective pc dc ds di dci pcso cllr".split()
+)
+# Before a nickname: "Big Kev", "Lil Dre", "lil man TJ".
+NICKNAME_BEFORE = frozenset("big lil lil' little".split())
+
+
+def _after_nickname(words: list[_Word], i: int, joined) -> bool:
+    if i == 0 or not joined(i - 1, i):
+        return False
+    previous = words[i - 1]
+    if previous.lower in NICKNAME_BEFORE and previous.lower != "little":  # "little" is a relation already
+        return True
+    return previous.lower == "man" and i >= 2 and words[i - 2].lower in NICKNAME_BEFORE and joined(i - 2, i - 1)
+
+
+# After a family's surname in the plural and typed in lower case, what they did or a full stop: "the okonkwos
+# moved", "we visited the wisniewskis."
+_FAMILY_PLURAL_AFTER = LOWER_PERSON_AFTER | LOWER_PERSON_VERBS | frozenset(
+    "were are had have did all both and never always".split()
+)
+
+
+def _plural_family(text: str, words: list[_Word], i: int, joined) -> bool:
+    """"the Mbekis", "the okonkwos", "the Kowalczyks": after "the", a plural whose singular is a surname no
+    dictionary has, or no word at all."""
+    word = words[i]
+    lower = word.lower
+    if i == 0 or words[i - 1].lower != "the" or not joined(i - 1, i) or not lower.endswith("s") or len(lower) < 5:
+        return False
+    if lower in TEXT_SPEAK or lower in SERVICES or lower in NOT_NAMES or names.is_english_word(lower):
+        return False
+    stem = lower[:-2] if lower.endswith("es") and not _unknown_word(lower[:-1]) else lower[:-1]
+    if stem in TEXT_SPEAK or stem in SERVICES or stem in NOT_NAMES or names.is_english_word(stem):
+        return False
+    if not (_unknown_word(stem) or stem in names.surnames()):
+        return False
+    if word.capitalised:
+        return True
+    following = words[i + 1] if i + 1 < len(words) else None
+    rest = text[word.full_end :].lstrip("'\u2019")
+    return following is None or not rest[:1].isspace() or (
+        joined(i, i + 1) and following.lower in _FAMILY_PLURAL_AFTER
+    )
+
+
+# Endings of English nouns and adjectives that dictionaries lag behind ("adultification", "neurotypicality",
+# "minoritised", "gatekeeping"); names do not end so.
+WORD_ENDINGS = (
+    "tion", "sion", "ment", "ness", "ity", "ism", "isation", "ization", "ology", "ised", "ized", "ising", "izing",
+    "able", "ible", "ful", "less", "ous", "ive", "ings", "ist", "ists", "ship", "hood", "phobia", "ally",
+    "ified", "ifies", "ify",
+)
+# Prefixes of the work's words: what follows them is an English word in "Intrafamilial", "Neurodivergence",
+# "Dysregulated", "Extrafamilial", "Perinatal".
+PREFIXES = (
+    "intra", "extra", "inter", "neuro", "dys", "hyper", "hypo", "pre", "post", "anti", "non", "multi", "over",
+    "under", "co", "re", "un", "mis", "peri", "trans", "sub", "super", "counter", "cyber", "micro", "mega", "self",
+)
+CONTRACTION = re.compile(r"['\u2019](?:t|ll|ve|re|d|m)$")
+_VOWEL = re.compile(r"[aeiouyàáâäãåèéêëìíîïòóôöõùúûüæø]")
+
+
+def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
+    """Whether a lower-case word stands where a name does: "called" (after "called", "named", "his name was"),
+    "takes a person" (after "remember", "about", "asked", "thinking of"), "verb" (before what only a person
+    does: "said", "told", or "was" where a clause starts: "mum said tayo was"), "weak" (before "was", "had" and
+    the like), or "" (elsewhere, and after "the", "a" or "our": a thing, "the lado was told")."""
+    previous = words[i - 1] if i else None
+    next_word = words[i + 1].lower if i + 1 < len(words) else ""
+    # "that" opens a clause before what a person did ("what hurt was that oskarina stopped coming").
+    clause = previous is not None and previous.lower == "that" and (
+        next_word in PERSON_VERBS or next_word in LOWER_PERSON_VERBS or next_word in ADVERBS
+    )
+    if previous is not None and previous.lower in DETERMINERS and joined(i - 1, i) and not clause:
+        return ""
+    if _called_before(text, words[i].start):
+        return "called"
+    after = i + 1
+    while after < len(words) and words[after].lower in ADVERBS and joined(after - 1, after):
+        after += 1
+    if after < len(words) and joined(after - 1, after) and not words[i].possessive:
+        if (words[after].lower in PERSON_VERBS or words[after].lower in LOWER_PERSON_VERBS) and (
+            words[after].lower not in ("had", "has")
+        ):
+            return "verb"
+        # Where a clause starts, "was", "had" and the like are what its subject, a person, did: "mum said tayo
+        # was out", "fatuma never had an interpreter" (opening the text or a sentence).
+        if words[after].lower in LOWER_PERSON_AFTER and (
+            previous is None or previous.lower in CLAUSE_OPENERS or words[i].sentence_start
+        ):
+            return "verb"
+    if previous is not None and joined(i - 1, i) and (
+        previous.lower in PERSON_BEFORE or previous.lower in ROLES
+        or previous.lower == "of" and i >= 2 and words[i - 2].lower in PERSON_OF
+    ):
+        return "takes a person"
+    if after < len(words) and joined(after - 1, after) and words[after].lower in LOWER_PERSON_AFTER:
+        return "weak"
+    return ""
+
+
+@lru_cache(maxsize=8192)  # the same words recur from reflection to reflection
+def _unknown_word(lower: str) -> bool:
+    """A word that no dictionary has, that is not text-speak and that could be said aloud: a spelling of a name
+    the lists lack ("tiegan", "Thandiwe"), not "tbh", "Soooo", a word newer than the dictionary
+    ("adultification"), two words run together ("Lockdown", "Harehills") nor a slip in one of the work's words
+    ("Referal", "famly")."""
+    if len(lower) < 4 or lower in TEXT_SPEAK or lower in SERVICES or lower in NOT_NAMES or lower in LANGUAGES:
+        return False
+    if not _VOWEL.search(lower) or re.search(r"(.)\1\1", lower) or CONTRACTION.search(lower):
+        return False
+    if names.is_english_word(lower) or lower.endswith(WORD_ENDINGS):
+        return False
+    # Two English words run together ("lockdown", "homeschooling", "interagency", "harehills", "hotdesking"), or
+    # a prefix before one ("intrafamilial", "dysregulated").
+    if any(
+        names.is_english_word(lower[:cut]) and names.is_english_word(lower[cut:])
+        for cut in range(3, len(lower) - 3) if cut >= 4 or len(lower) - cut >= 5
+    ):
+        return False
+    if any(lower.startswith(prefix) and len(lower) - len(prefix) >= 5 and names.is_english_word(lower[len(prefix):])
+           for prefix in PREFIXES):
+        return False
+    return not _misspelt_work_word(lower)
+
+
+def _place_like(lower: str) -> bool:
+    """A capitalised word no list has that ends as English places do ("Harehills", "Chapeltown", "Seacroft")."""
+    return lower.endswith(PLACE_ENDINGS)
+
+
 def _a_thing(word: _Word) -> bool:
     """An acronym ("BSL"), a brand in capitals inside ("TikTok") or a service, app or agency's word."""
     text = word.text
@@ -656,7 +1107,7 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
     for part in word.text.split("-"):
         if any(letter.isupper() for letter in part[1:]) and not re.match(r"(?:Mc|Mac|O['\u2019])[A-Z]", part):
             return False
-    if names.is_english_word(lower):
+    if names.is_english_word(lower) or (len(lower) >= 4 and not _unknown_word(lower)):
         return False
     previous = words[i - 1] if i else None
     following = words[i + 1] if i + 1 < len(words) else None
@@ -665,10 +1116,19 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
         text, previous, word, r"\.?\s+"
     ):
         return True
-    if previous is not None and joined(i - 1, i):
+    # Someone's, before a lower-case noun, is a person's whatever word comes before: "gave it to Tiarna's social
+    # worker", "in Keeley's room" (a place's would be "Harehills' park", rarely typed).
+    persons = word.possessive and following is not None and following.text.islower() and not _place_like(lower)
+    if previous is not None and joined(i - 1, i) and not persons:
         if previous.lower in DETERMINERS or previous.lower in SAINTS:
             return False
-        if previous.lower in PLACE_BEFORE:
+        # "on" before a person: "we closed the case on Ifeoluwa", "checked on", "kept an eye on".
+        if previous.lower in PLACE_BEFORE and not (
+            i >= 2 and joined(i - 2, i - 1) and (
+                previous.lower == "on" and words[i - 2].lower in PERSON_ON
+                or previous.lower == "of" and words[i - 2].lower in PERSON_OF
+            )
+        ):
             return False
         if previous.lower == "to" and not (i >= 2 and words[i - 2].lower in TALKED):
             return False
@@ -688,9 +1148,46 @@ def _unlisted_name(text: str, words: list[_Word], i: int, joined) -> bool:
         ) and _a_thing(words[neighbour]):
             return False
     if word.sentence_start:
-        # An initial before it ("A Kowalczyk is ...") or what a person does after it ("Teaghan said").
-        return following is not None and following.lower in PERSON_VERBS and joined(i, i + 1)
+        # What a person does after it ("Teaghan said"), or, when it is no place, any lower-case word: a name no
+        # list has opens a sentence ("Tyreece never made it", "Thandiwe had four social workers") more often
+        # than any other word no dictionary has; text-speak ("Tbh", "Ngl") and compounds ("Lockdown") are not.
+        if following is None or not joined(i, i + 1):
+            return False
+        if following.lower in PERSON_VERBS and (following.lower not in ("has", "had") or not _place_like(lower)):
+            return True
+        return (
+            following.text.islower() and following.lower not in FUNCTION_WORDS and not _place_like(lower)
+            and _unknown_word(lower)
+        )
     return True
+
+
+# After a name that opens a sentence comes what the person did ("Tyreece never made it", "Kaysha stopped"),
+# not these: after them the word is a misspelt adverb or verb ("Recieved the referral", "Hopefuly we").
+FUNCTION_WORDS = frozenset(
+    """the a an this that these those it its we i you he she they them him her his our their my your me us
+    of to in on at for from with by about into onto over under after before as if so and but or nor than then
+    because while until when where how what which who why all any some no not every each there here""".split()
+)
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _misspelt_work_word(lower: str) -> bool:
+    """One slip from a word the work uses ("Referal", "Saftey", "Parnets", "Safegaurding"): a letter missing,
+    extra, wrong or swapped with its neighbour."""
+    if len(lower) < 5:
+        return False
+    for cut in range(len(lower) + 1):
+        head, tail = lower[:cut], lower[cut:]
+        candidates = [head + letter + tail for letter in _LETTERS]
+        if tail:
+            candidates.append(head + tail[1:])
+            candidates.extend(head + letter + tail[1:] for letter in _LETTERS)
+        if len(tail) > 1:
+            candidates.append(head + tail[1] + tail[0] + tail[2:])
+        if any(candidate in WORK_WORDS for candidate in candidates):
+            return True
+    return False
 
 
 def _capitalised_run(words: list[_Word], index: int, joined) -> list[_Word]:
@@ -735,7 +1232,10 @@ STREETS = (
     r"road|rd|street|st|lane|ln|avenue|ave|drive|close|crescent|cres|grove|way|gardens|gdns|terrace|mews|rise"
     r"|parade|boulevard|place|wynd|brow|fold"
 )
-BUILDINGS = r"court|house|view|walk|row|square|park|green|hill|heights|towers|estate|lodge|mansions|buildings"
+BUILDINGS = (
+    r"court|house|view|walk|row|square|park|green|hill|heights|towers|estate|lodge|mansions|buildings|mount|vale"
+    r"|meadows|meadow|garth|croft|dene|grange|mead|nook|quay|wharf|glade"
+)
 _STREET_NAME = r"(?:[A-Z][\w'\u2019-]*\s+){0,3}?[A-Z][\w'\u2019-]*\s+"
 _street_name_any_case = r"(?:[A-Za-z][\w'\u2019-]*\s+){1,3}?"
 NUMBERED_ADDRESS = re.compile(
@@ -756,6 +1256,21 @@ NAMED_STREET = re.compile(
 COMPOUND_STREET = re.compile(
     r"\b(?:to|at|on|in|from|lives?|lived|living|visited|address|is)\s+(\d{1,4}[a-z]?,?\s+[A-Z][a-z]+(?:way|gate|croft))\b(?!\s+[a-z]+s\b)"
 )
+# A house number given apart from its street or estate: "the Seacroft estate, number 14", "no. 14 on the Gipton
+# estate", "Mill Lane, no. 3". The estate's or street's name is one to three words, any case.
+_HOUSE_NUMBER = r"(?:house\s+)?(?:number|no\.?|num\.?|#)\s?\d{1,4}[a-z]?\b"
+_NOT_A_PLACE_WORD = r"(?!(?:the|a|an|on|in|at|of|off|and|or|to|for|with|was|is|his|her|their|our|my|your|that|this)\b)"
+# A capitalised name before a street's or a building's type ("Mill Lane", "Peel Court"), or any name before
+# "estate" (lower-case typists: "the seacroft estate"); "the other way" or "first place" is no street.
+_PLACE_WITH_TYPE = (
+    rf"(?:(?-i:(?:[A-Z][\w'\u2019-]*\s+){{1,3}}?)(?:{STREETS}|{BUILDINGS}|flats|block)"
+    rf"|(?:{_NOT_A_PLACE_WORD}[A-Za-z][\w'\u2019-]*\s+){{1,3}}?estate)\b"
+)
+HOUSE_NUMBER = re.compile(_HOUSE_NUMBER, re.IGNORECASE)
+NUMBER_AFTER_STREET = re.compile(rf"\b({_PLACE_WITH_TYPE}),?\s+(?:at\s+)?{_HOUSE_NUMBER}", re.IGNORECASE)
+NUMBER_BEFORE_STREET = re.compile(
+    rf"{_HOUSE_NUMBER},?\s+(?:(?:on|in|at|of|off)\s+)?(?:the\s+)?({_PLACE_WITH_TYPE})", re.IGNORECASE
+)
 # What a number and a street type can also be: "3 weeks", "Year 7 Lane"... (only the words between are checked).
 _NOT_STREET_WORDS = frozenset("the a an of and or to in on at for with was were is are had has".split())
 
@@ -768,6 +1283,11 @@ def _addresses(text: str) -> list[tuple[int, int]]:
             if any(word.lower() in _NOT_STREET_WORDS for word in between):
                 continue
             spans.append(match.span())
+    # Most reflections give no house number: the two slower patterns run only when one is there.
+    if HOUSE_NUMBER.search(text):
+        for pattern in (NUMBER_AFTER_STREET, NUMBER_BEFORE_STREET):
+            for match in pattern.finditer(text):
+                spans.append(match.span())
     for match in COMPOUND_STREET.finditer(text):
         spans.append(match.span(1))
     for match in NAMED_STREET.finditer(text):
@@ -779,10 +1299,152 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     return _merge(spans)
 
 
+# --- said aloud, labelled, or where someone stays ----------------------------------------------------------
+
+# A ten-digit number after a label that says it is a health record's: "NHS no 401 223 8871", "NHS #: 7720014453",
+# "her SystmOne record (6120993348)", "GP record number 998-310-2247". A mistyped NHS number still identifies, so
+# the Modulus 11 check is not asked for here.
+NHS_LABEL = re.compile(
+    r"\b(?:nhs|chi|systm\s?one|emis|(?:gp|health|patient|medical|hospital)\s+(?:record|records|number|no)"
+    r"|hospital\s+number)\b[\s:#.,()'\u2019-]*(?:[\w'\u2019]+[\s:#.,()'\u2019-]+){0,5}$",
+    re.IGNORECASE,
+)
+TEN_DIGITS = re.compile(r"(?<![\d-])\d(?:[\s-]?\d){9}(?![\d-])")
+
+_DIGIT_WORDS = {
+    "zero": 1, "oh": 1, "o": 1, "nought": 1, "nil": 1, "one": 1, "two": 1, "three": 1, "four": 1, "five": 1,
+    "six": 1, "seven": 1, "eight": 1, "nine": 1, "double": 0, "treble": 0, "triple": 0,
+}
+# A run of digits said one by one: "oh seven seven one four, double three, two eight nine six".
+SPOKEN_DIGITS = re.compile(r"\b(?:(?:%s|\d+)\b(?:[\s,.-]+|$)){7,}" % "|".join(_DIGIT_WORDS), re.IGNORECASE)
+# An email address said aloud: "k dot mensah at gmail dot com", "dazza87 at yahoo dot co dot uk".
+SPOKEN_EMAIL = re.compile(
+    r"\b[\w-]+(?:\s+(?:dot|underscore|dash)\s+[\w-]+)*\s+at\s+[a-z0-9-]+(?:\s+dot\s+[a-z]{2,6})*"
+    r"\s+dot\s+(?:com|co|uk|org|net|gov|ac|nhs|ie|me|io|info|biz)\b(?:\s+dot\s+[a-z]{2})?",
+    re.IGNORECASE,
+)
+# A date of birth in words after a birth word: "born on the third of june two thousand and ten", "date of birth
+# twelve oh six twenty eleven", "DOB: 3rd of March 2015".
+_NUMBER_WORDS = (
+    r"(?:twenty|thirty)(?:[\s-]?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|one|two|three|four"
+    r"|five|six|seven|eight|nine))?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh"
+    r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|zero|oh|nought|hundred|thousand|\d{1,4}(?:st|nd|rd|th)?"
+)
+SPOKEN_BIRTH_DATE = re.compile(
+    rf"\b(?:born|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday)\W+(?:(?:was|is|on|in|:)\W+){{0,2}}"
+    rf"((?:the\s+)?(?:{_NUMBER_WORDS}|{MONTHS})(?:[\s,/-]+(?:of\s+|and\s+)?(?:{_NUMBER_WORDS}|{MONTHS})\b){{2,}})",
+    re.IGNORECASE,
+)
+# Where someone lives or stays, named: "Brambles Nursing Home", "Ashdown Lodge near Rotherham", "Larkfield House
+# hostel", "the Cottingley travellers' site". The name is capitalised; a name that is only an organisation's
+# words ("a Women's Aid refuge", "the Salvation Army hostel") names no one's home.
+_RESIDENCES = (
+    r"care\s+home|nursing\s+home|residential\s+home|children's\s+home|lodge|hostel|house\s+hostel|bail\s+hostel"
+    r"|refuge|caravan\s+(?:site|park)|travellers['\u2019]?\s+site|traveller\s+site|gypsy\s+site|b\s?&\s?b"
+    r"|supported\s+(?:housing|accommodation|lodgings)|foyer|halfway\s+house|hotel"
+)
+NAMED_RESIDENCE = re.compile(
+    rf"\b((?-i:[A-Z][\w'\u2019-]*)(?:\s+(?-i:[A-Z][\w'\u2019-]*)){{0,2}})\s+(?:{_RESIDENCES})\b"
+    rf"(?:\s+(?:in|outside|near|at|on\s+the\s+edge\s+of)\s+(?-i:[A-Z][\w'\u2019-]*))?",
+    re.IGNORECASE,
+)
+# A room, a bed or a pitch by its number where someone stays: "room 14" in a hostel, "bed 2 on Ward 31", "pitch 7
+# at the site".
+NUMBERED_BED = re.compile(r"\b(?:room|rm|bed|pitch|plot|bay|cabin|caravan)\s+(?:no\.?\s*)?\d{1,4}[a-z]?\b", re.IGNORECASE)
+STAYING_WORDS = re.compile(
+    rf"\b(?:{_RESIDENCES}|ward|site|halls|living|lived|lives|staying|stayed|stays|placed|sleeping|slept|moved)\b",
+    re.IGNORECASE,
+)
+# Organisations whose name comes before a hostel or a refuge: not a home's own name.
+_ORGANISATION_WORDS = frozenset(
+    """salvation army ymca ywca women's womens men's aid council st saint residential private secure emergency
+    temporary homeless asylum approved supported specialist mother baby young people's family local our
+    premier inn holiday ibis travelodge""".split()  # and hotel chains: a family in "a Premier Inn" is not found by it
+)
+
+
+_RESIDENCE_SUBSTRINGS = (
+    "home", "lodge", "hostel", "refuge", "site", "caravan", "b&b", "b & b", "housing", "accommodation", "lodgings",
+    "foyer", "house", "hotel",
+)
+_BED_SUBSTRINGS = ("room", "rm ", "bed ", "pitch", "plot", "bay ", "cabin", "caravan")
+DOB_WORD = re.compile(r"\bd\.?o\.?b\b")
+
+
+def _labelled_health_numbers(text: str):
+    for match in TEN_DIGITS.finditer(text):
+        # An NHS number never starts with 0; a ten-digit number that does is a phone number, found as one.
+        if match.group(0)[0] != "0" and NHS_LABEL.search(text[max(0, match.start() - 40) : match.start()]):
+            yield match.span()
+
+
+def _digit_words_in_a_row(lower: str) -> int:
+    """The longest run of digits said or typed one after another. Most reflections say no number aloud: counting
+    costs a few microseconds, the pattern that finds one, tried at every word, a tenth of a millisecond."""
+    longest = run = 0
+    for word in lower.split():
+        word = word.strip(",.-")
+        if not word:
+            continue
+        if word in _DIGIT_WORDS or (word.isdigit() and len(word) <= 5):
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest
+
+
+def _spoken(text: str):
+    """Phone numbers, emails and dates of birth said aloud rather than typed."""
+    lower = text.lower()
+    for match in SPOKEN_DIGITS.finditer(text) if _digit_words_in_a_row(lower) >= 7 else ():
+        tokens = re.findall(r"\w+", match.group(0).lower())
+        digits, repeat = 0, 1
+        for token in tokens:
+            if token in ("double", "treble", "triple"):
+                repeat = 2 if token == "double" else 3
+                continue
+            digits += (len(token) if token.isdigit() else 1) * repeat
+            repeat = 1
+        if digits >= 10:
+            yield "phone", match.start(), match.end() - (len(match.group(0)) - len(match.group(0).rstrip(" ,.-")))
+    for match in SPOKEN_EMAIL.finditer(text) if " dot " in lower else ():
+        yield "email", *match.span()
+    if "born" in lower or "birth" in lower or "d" in lower and "b" in lower and DOB_WORD.search(lower):
+        for match in SPOKEN_BIRTH_DATE.finditer(text):
+            yield "date_of_birth", *match.span(1)
+
+
+def _residences(text: str):
+    # Most reflections name no hostel or home: the slower pattern runs only when one of its words is there.
+    lower = text.lower()
+    residence = any(word in lower for word in _RESIDENCE_SUBSTRINGS)
+    for match in NAMED_RESIDENCE.finditer(text) if residence else ():
+        name = [word.lower() for word in WORD.findall(match.group(1))]
+        if name and all(word in NOT_NAMES or word in _ORGANISATION_WORDS or word in DETERMINERS
+                        or word in SERVICES or word in FUNCTION_WORDS for word in name):
+            continue
+        yield match.span()
+    for match in NUMBERED_BED.finditer(text) if any(word in lower for word in _BED_SUBSTRINGS) else ():
+        sentence_start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n")
+        sentence_end = min((i for i in (text.find(mark, match.end()) for mark in ".!?\n") if i >= 0), default=len(text))
+        # In a sentence about staying somewhere, or at a named place: "room 4 at Marsh House" (not "room 4 at the
+        # civic centre").
+        at_a_name = re.match(r"\s+(?:at|in|on)\s+([A-Z][\w'\u2019-]+)", text[match.end() :])
+        if STAYING_WORDS.search(text, sentence_start + 1, sentence_end) or (
+            at_a_name and at_a_name.group(1).lower() not in NOT_NAMES
+        ):
+            yield match.span()
+
+
 # --- everything -----------------------------------------------------------------------------------------------
 
-def find_personal_data(text: str, today: date) -> list[Finding]:
-    """Everything in `text` that looks like personal data, in the order it appears."""
+def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = frozenset()) -> list[Finding]:
+    """Everything in `text` that looks like personal data, in the order it appears. A name all of whose words are
+    in `allowed_names` (lower case: the names the briefing itself uses, see `briefing_names`) is not flagged: the
+    briefing made it public, so "Mark and Lloyd" in a reflection on their review identifies no one new."""
     findings: list[Finding] = []
 
     def add(kind: str, start: int, end: int) -> None:
@@ -797,6 +1459,8 @@ def find_personal_data(text: str, today: date) -> list[Finding]:
     for match in NHS_NUMBER.finditer(text):
         if nhs_number_is_valid("".join(match.groups())):
             add("nhs_number", *match.span())
+    for start, end in _labelled_health_numbers(text):
+        add("nhs_number", start, end)
     for start, end in _phones(text):
         add("phone", start, end)
     for match in POSTCODE.finditer(text):
@@ -810,9 +1474,85 @@ def find_personal_data(text: str, today: date) -> list[Finding]:
             add("date_of_birth", *match.span())
     for start, end in _addresses(text):
         add("address", start, end)
+    for start, end in _residences(text):
+        add("address", start, end)
+    for kind, start, end in _spoken(text):
+        add(kind, start, end)
+    lower = text.lower()
+    about_the_briefing = any(word in lower for word in ("briefing", "case study", "review", "scenario", "vignette", "cspr", "scr"))
     for start, end in _names(text):
+        if allowed_names and all(_fold(word) in allowed_names for word in WORD.findall(text[start:end])):
+            continue
+        if about_the_briefing and _the_briefings_own(text, start, end):
+            continue
         add("name", start, end)
     return sorted(findings, key=lambda finding: finding.start)
+
+
+# The briefing's own people, named as such: "in the briefing, Lloyd is ...", "Lloyd in the briefing", "the
+# briefing calls the mother 'Sarah'", "the briefing's 'Mark'". The briefing made those names public (as
+# `allowed_names` does when the session passes them in); a name elsewhere in the same reflection still counts.
+_THE_BRIEFING = r"(?:briefing|case\s+study|scenario|vignette|learning\s+review|practice\s+review|cspr|scr)"
+BRIEFING_BEFORE = re.compile(
+    rf"(?:\b(?:in|from|within|throughout)\s+(?:the|this|today's)\s+{_THE_BRIEFING}[\s,:;\u2013\u2014-]*"
+    rf"|\b(?:the|this)\s+{_THE_BRIEFING}(?:['\u2019]s\s+(?:\w+\s+)?|\s+(?:calls?|called|names?|named|refers\s+to"
+    rf"|referred\s+to)\s+(?:(?:the|a|an|her|his|their|its)\s+)?(?:[\w-]+\s+)?(?:as\s+)?))"
+    rf"['\"\u2018\u201c(]?$",
+    re.IGNORECASE,
+)
+BRIEFING_AFTER = re.compile(
+    rf"^(?:['\u2019]s)?['\"\u2019\u201d)]?(?:['\u2019]s)?\s*,?\s*(?:\(?\s*(?:in|from|of)\s+(?:the|this|today's)\s+"
+    rf"{_THE_BRIEFING}\b|\(\s*(?:the\s+)?(?:briefing|pseudonym)['\u2019]?s?\b)",
+    re.IGNORECASE,
+)
+
+
+def _the_briefings_own(text: str, start: int, end: int) -> bool:
+    """Whether the name at start:end is said to be the briefing's own."""
+    return bool(BRIEFING_BEFORE.search(text[max(0, start - 80) : start]) or BRIEFING_AFTER.match(text[end : end + 40]))
+
+
+def _fold(word: str) -> str:
+    """A word as `briefing_names` keeps it: lower case, curly apostrophe straight, a possessive 's dropped."""
+    lower = word.lower().replace("\u2019", "'")
+    return lower[:-2] if lower.endswith("'s") else lower
+
+
+@lru_cache(maxsize=64)  # one briefing per session, and a session's plan never changes while it runs
+def briefing_names(texts: tuple[str, ...]) -> frozenset[str]:
+    """The names a briefing's own text uses (its pseudonyms, "Mark and Lloyd", "Child Q's mother"): what the
+    detector finds as a name in it, and every listed first name or surname it capitalises inside a sentence."""
+    found: set[str] = set()
+    for text in texts:
+        for start, end in _names(text):
+            found.update(_fold(word) for word in WORD.findall(text[start:end]))
+        for word in _words(text):
+            if word.capitalised and not word.sentence_start and word.lower not in NOT_NAMES and (
+                _known_first_name(word) or _known_surname(word)
+            ):
+                found.add(_fold(word.text))
+    return frozenset(found)
+
+
+def names_in_plan(plan: dict) -> frozenset[str]:
+    """The names the session's briefing uses (its pseudonyms, the people its review names): public already, so
+    the check does not flag them in a reflection on it. Every text in the plan snapshot counts: the
+    title, headings, paragraphs, list items, questions and prompts."""
+    texts: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key not in ("href", "file", "kind", "type"):  # links and labels of the format, not its words
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(plan)
+    return briefing_names(tuple(texts))
 
 
 _PERSON_BEFORE_BRACKET = re.compile(

@@ -8,10 +8,12 @@ exports show is `shown_responses`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 
 from ..briefings.model import Section
 from .clock import Clock
+from .privacy import names_in_plan
 from .templates import Plan, Question
 
 
@@ -100,6 +102,12 @@ class Record:
     join_code: str | None = None
     outline: list[str] = field(default_factory=list)  # every section's label, from the plan snapshot
     unshown: list[Section] = field(default_factory=list)  # sections of the briefing no step showed
+    plan: dict = field(default_factory=dict, repr=False)  # the snapshot itself, for briefing_names
+
+    @cached_property
+    def briefing_names(self) -> frozenset[str]:
+        """The names the briefing uses: the console does not offer to redact them (privacy.names_in_plan)."""
+        return names_in_plan(self.plan)
 
     @property
     def attendance(self) -> int:
@@ -195,6 +203,7 @@ def record_of(row, now: datetime) -> Record:
         join_code=row.join_code,
         outline=plan.outline,
         unshown=plan.unshown,
+        plan=row.plan,
     )
 
 

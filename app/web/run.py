@@ -133,9 +133,10 @@ def clock_filter(seconds: float) -> str:
 
 
 @bp.app_template_filter("personal_data")
-def personal_data_filter(text: str):
-    """What in a response looks like personal data, so the console can offer to redact it."""
-    return find_personal_data(text, now().date())
+def personal_data_filter(text: str, briefing_names: frozenset[str] = frozenset()):
+    """What in a response looks like personal data, so the console can offer to redact it; the names the
+    briefing itself uses are not (record.briefing_names)."""
+    return find_personal_data(text, now().date(), briefing_names)
 
 
 def list_size_name(kind: str, step_index: int, q: int) -> str:
