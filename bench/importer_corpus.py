@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/importer_corpus.py                     # every file, then the totals
     .venv/bin/python bench/importer_corpus.py --only devon --json out.json
+    .venv/bin/python bench/importer_corpus.py --corpus tests/fixtures/importer_heldout   # the held-out set
+
+`--corpus DIR` scores another folder in the same format (a corpus.yaml and its files): the held-out set
+(tests/fixtures/importer_heldout/) is real briefings from publishers outside the corpus, never tuned on, to
+measure the importer on briefings it was not built against.
 
 For each file of corpus.yaml it imports the file with the importer as the app has it (app.briefings.importing,
 or app.briefings.importer before that package exists) and prints:
@@ -277,8 +282,8 @@ def title_right(entry: dict, title: str) -> bool:
     return normalised(title) in {normalised(text) for text in accepted}
 
 
-def run_entry(importer, entry: dict) -> EntryResult:
-    path = CORPUS / entry["file"]
+def run_entry(importer, entry: dict, corpus: Path | None = None) -> EntryResult:
+    path = (corpus or CORPUS) / entry["file"]
     result = EntryResult(file=entry["file"], layouts=list(entry.get("layouts", [])))
     started = time.perf_counter()
     try:
@@ -309,8 +314,15 @@ def run_entry(importer, entry: dict) -> EntryResult:
 # --- the run --------------------------------------------------------------------------------------------------
 
 
-def load_corpus() -> dict:
-    return yaml.safe_load((CORPUS / "corpus.yaml").read_text(encoding="utf-8"))
+def load_corpus(corpus: Path | None = None) -> dict:
+    return yaml.safe_load(((corpus or CORPUS) / "corpus.yaml").read_text(encoding="utf-8"))
+
+
+def _shown(folder: Path) -> str:
+    try:
+        return str(folder.relative_to(ROOT))
+    except ValueError:
+        return str(folder)
 
 
 def summarise(results: list[EntryResult]) -> dict:
@@ -347,8 +359,9 @@ def summarise(results: list[EntryResult]) -> dict:
     }
 
 
-def print_report(importer_name: str, results: list[EntryResult], totals: dict, verbose: bool) -> None:
-    print(f"importer: {importer_name}; corpus: {CORPUS.relative_to(ROOT)} ({len(results)} files)\n")
+def print_report(importer_name: str, results: list[EntryResult], totals: dict, verbose: bool,
+                 corpus: Path | None = None) -> None:
+    print(f"importer: {importer_name}; corpus: {_shown(corpus or CORPUS)} ({len(results)} files)\n")
     print(f"{'file':44} {'text kept':>9} {'sections':>9}  {'title':5}  notes")
     for r in results:
         sections = f"{r.sections_right}/{len(r.sections)}"
@@ -391,18 +404,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", metavar="PATH", help="write the figures as JSON")
     parser.add_argument("--only", metavar="TEXT", help="only the files whose name contains TEXT")
     parser.add_argument("--quiet", action="store_true", help="no per-section detail under each file")
+    parser.add_argument("--corpus", metavar="DIR", type=Path,
+                        help="the folder to score (its corpus.yaml and files); the importer corpus by default")
     args = parser.parse_args(argv)
+    corpus = args.corpus.resolve() if args.corpus else CORPUS
 
     importer = load_importer()
-    entries = load_corpus()["entries"]
+    entries = load_corpus(corpus)["entries"]
     if args.only:
         entries = [entry for entry in entries if args.only in entry["file"]]
-    results = [run_entry(importer, entry) for entry in entries]
+    results = [run_entry(importer, entry, corpus) for entry in entries]
     totals = summarise(results)
-    print_report(importer.__name__, results, totals, verbose=not args.quiet)
+    print_report(importer.__name__, results, totals, verbose=not args.quiet, corpus=corpus)
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"importer": importer.__name__, "totals": totals, "files": [r.to_dict() for r in results]},
+            json.dumps({"importer": importer.__name__, "corpus": _shown(corpus), "totals": totals, "files": [r.to_dict() for r in results]},
                        indent=2, ensure_ascii=False),
             encoding="utf-8",
         )

@@ -5,9 +5,11 @@ script prints, not asserted anywhere."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import pytest
+import yaml
 
 from app.briefings.model import Block, Briefing, Item, Section
 from bench import importer_corpus as bench
@@ -144,3 +146,19 @@ def test_a_refused_file_counts_as_nothing_kept_and_ids_given_twice_are_listed(co
     assert refused.error and refused.words_kept == 0 and refused.short_of() == ["import failed"]
     totals = bench.summarise([bench.run_entry(FakeImporter(faithful()), ENTRY)] * 2)
     assert totals["duplicate_ids"] == ["thematic-review-injuries-to-babies"]
+
+
+def test_corpus_option_scores_the_folder_it_names(tmp_path, monkeypatch):
+    # the held-out set is scored with --corpus: the entries and files come from that folder, not the corpus
+    other = tmp_path / "heldout"
+    other.mkdir()
+    (other / "example.txt").write_text(SOURCE, encoding="utf-8")
+    (other / "corpus.yaml").write_text(yaml.safe_dump({"entries": [ENTRY]}), encoding="utf-8")
+    monkeypatch.setattr(bench, "CORPUS", tmp_path / "no-such-corpus")
+    monkeypatch.setattr(bench, "load_importer", lambda: FakeImporter(faithful()))
+    out = tmp_path / "figures.json"
+    assert bench.main(["--corpus", str(other), "--quiet", "--json", str(out)]) == 0
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert [entry["file"] for entry in figures["files"]] == ["example.txt"]
+    assert figures["totals"]["sections_right"] == figures["totals"]["sections_total"] == 2
+    assert figures["corpus"] == str(other)
