@@ -265,7 +265,10 @@ def render_pdf(html: str, *, url_fetcher: StaticFilesOnly | None = None) -> byte
     fetcher = url_fetcher or StaticFilesOnly()
     # Briefing files are not cleaned like typed text (content.py): drop what XML cannot hold from the lot.
     document = HTML(string=xml_safe(html), base_url=fetcher.base_url, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet()], pdf_variant=PDF_VARIANT)
+    try:
+        return document.write_pdf(stylesheets=[stylesheet()], pdf_variant=PDF_VARIANT)
+    finally:
+        weasyprint_speedups.forget()
 
 
 def _section_texts(section) -> list[str]:

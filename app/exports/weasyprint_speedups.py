@@ -2,40 +2,56 @@
 
 A session record's cost is per line of text: a flooded session (1,000 responses of 1,900 characters) has about
 24,000 lines, and WeasyPrint spends most of its time breaking and drawing each of them. Two places do work whose
-result is already known in the common case; each shortcut recognises that case exactly and hands everything else
-to WeasyPrint's own code, so what is laid out and drawn does not change (tests/test_export_pdf.py renders text
-both ways and compares the pages' content).
+result is known in the common case; each shortcut recognises that case and hands everything else to WeasyPrint's
+own code, so what is laid out and drawn does not change (tests/test_export_pdf.py renders text both ways and
+compares every page's drawing, and breaks texts line by line at many widths both ways).
 
-- `split_first_line` (weasyprint.text.line_break) lays out up to ~4 em-widths of characters to find where the
-  line breaks, then lays out the line again with the next line's first word added, in case Pango broke early
-  because of the space after that word. When the glyphs it already has show that the word cannot fit (the
-  line's width plus the word's, with a margin for kerning, is over the limit), the second layout is skipped:
-  it could only confirm the break. On a record's text the word fits in about 1 line in 1,600, and a line whose
-  word comes within the margin of fitting still goes through WeasyPrint's code.
-- `draw_first_line` (weasyprint.draw.text) writes a kerning adjustment after every glyph whose width differs from
-  its rounded width in the font, which with fractional glyph positions is nearly all of them, and most round to
-  an adjustment of 0 (`>0<` in the content stream): nothing moves, but the stream is written, compressed and
-  stored. The same function is compiled with a test that skips the adjustments that round to 0.
+- `split_first_line` (weasyprint.text.line_break) is asked for one line at a time. For each it lays out the first
+  ~4 em-widths of the remaining text with Pango to find the break, lays the line out again with the next line's
+  first word added (in case Pango broke early because of the space after that word), and once more to measure
+  the line: three layouts of about 170, 105 and 100 characters per line. Here the whole text (a response) is laid
+  out once at that width and each line's break read from it; the word is tried only when the glyphs show it could
+  fit (within `KERNING_MARGIN_EM`), and a line where it does fit, or any other case (preserved line breaks, soft
+  hyphens, letter spacing, automatic hyphenation, a word wider than the line, a text of two lines or less), goes
+  through WeasyPrint's code. The line is still laid out on its own to measure it, as WeasyPrint does.
+- `draw_first_line` (weasyprint.draw.text) walks every glyph in Python through cffi structures and writes a
+  kerning adjustment after each one whose width differs from its rounded width in the font: with fractional
+  glyph positions nearly all of them, most rounding to 0 (`>0<` in the content stream), which moves nothing but
+  is written, compressed and stored. For a line of plain glyphs (no ellipsis, no emoji font, no missing, empty or
+  raised glyph) the glyphs are read in one block, the same glyphs, positions and text mapping are written, and
+  adjustments of 0 are left out; any other line is drawn by WeasyPrint's function.
 
-Both are applied only to the WeasyPrint version they were written against (`WEASYPRINT_VERSION`), and only if the
-source they replace is what was read; otherwise WeasyPrint runs unchanged (and `applied` says so).
+Both are installed only on the WeasyPrint version they were written against (`WEASYPRINT_VERSION`) and only if the
+source of every function they replace or imitate is the one read (`SOURCES`); otherwise WeasyPrint runs
+unchanged, and `applied` says which are in place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import logging
 import re
+import struct
 import threading
 from math import inf
 
 import weasyprint
 from weasyprint.text import line_break
-from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
 LOGGER = logging.getLogger(__name__)
 
 WEASYPRINT_VERSION = "70.0"
+# The functions replaced or relied on, as read for that version (SHA-256 of their source, first 16 digits): any
+# other source and that shortcut is not installed.
+SOURCES = {
+    "split_first_line": "39ad1016863ca34d",
+    "first_line_metrics": "55ec5d0b58b29a8b",
+    "set_text": "fe23ca9937dbf520",
+    "create_layout": "6587192cc0ab3ffa",
+    "draw_first_line": "1bb8eae6d88e71b1",
+}
 # How far (in font sizes) the next word must overshoot the line for the shortcut to trust its own estimate: glyphs
 # measured at the start of the second line may kern differently at the end of the first (well under 0.3 em in
 # any Latin font).
@@ -114,6 +130,11 @@ class _Paragraphs(threading.local):
 _paragraphs = _Paragraphs()
 
 
+def forget() -> None:
+    """Let go of the texts kept for line breaking (call when a document is done)."""
+    _paragraphs.clear()
+
+
 def _quick_split_first_line(original):
     def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
                          minimum=False):
@@ -128,15 +149,14 @@ def _quick_split_first_line(original):
         ):
             return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
         short_length = int(max_width / font_size * 4)  # how much of the text WeasyPrint lays out for one line
-        if len(text) <= short_length:  # the text's last line or two: WeasyPrint's own way costs as little
-            return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
         paragraph = _paragraphs.find(text, style, max_width, justification_spacing)
         if paragraph is None:
-            if SPECIAL.search(text):
+            # A text of two lines or less costs WeasyPrint as little as laying it out whole.
+            if len(text) <= short_length or SPECIAL.search(text):
                 return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
             paragraph = _Paragraph(text, style, context, max_width, justification_spacing)
             _paragraphs.add(paragraph)
-        result = _line_from(paragraph, text, style, max_width, short_length)
+        result = _line_from(paragraph, text, style, context, max_width, short_length)
         if result is None:
             return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
         return result
@@ -145,7 +165,7 @@ def _quick_split_first_line(original):
     return split_first_line
 
 
-def _line_from(paragraph, text, style, max_width, short_length):
+def _line_from(paragraph, text, style, context, max_width, short_length):
     """What WeasyPrint's `split_first_line` returns for `text` (the end of the paragraph's text), or None when
     this is not the plain case: a line that fits, followed by a word that cannot join it."""
     start = paragraph.byte_length - len(text.encode())
@@ -162,7 +182,7 @@ def _line_from(paragraph, text, style, max_width, short_length):
         return None
     # The first word of the next line, found as WeasyPrint finds it (within its first guess of the text).
     offset = paragraph.char_starts[index]
-    log_attrs = paragraph.log_attrs[offset + first_chars + 1:offset + short_length]
+    log_attrs = paragraph.log_attrs[offset + first_chars + 1:offset + min(short_length, len(text))]
     break_point = line_break.get_next_break_point(log_attrs)
     if break_point is None:
         return None
@@ -172,30 +192,125 @@ def _line_from(paragraph, text, style, max_width, short_length):
         return None
     word_end = next_start + len(next_word.encode())
     needed = first_line_width + _width_up_to(paragraph.line(index + 1), word_end)
+    resume_index = next_start - start
     if needed <= max_width + KERNING_MARGIN_EM * style["font_size"]:
-        return None  # it might fit without its space: WeasyPrint tries it
+        # It might fit without its space: try it as WeasyPrint does, and leave the rest to WeasyPrint if it does
+        # (or if the line breaks anywhere else).
+        trial = line_break.create_layout(
+            text[:first_chars] + next_word, style, context, max_width, paragraph.justification_spacing)
+        trial_line, trial_resume = trial.get_first_line()
+        if trial_resume != resume_index or trial_line.length != line.length:
+            return None
     # WeasyPrint would lay out the first ~4 em-widths of text, break them where the paragraph breaks, try the
     # word and find the same break; then lay out the line's own text to measure it. Only that last step is left.
     layout = line_break.Layout(style, paragraph.justification_spacing, max_width)
-    return line_break.first_line_metrics(line, text, layout, next_start - start, True, style)
+    return line_break.first_line_metrics(line, text, layout, resume_index, True, style)
 
 
-def _without_zero_kerning(original):
-    """`draw_first_line` compiled again with `if kerning:` read as `if int(kerning):` (what it writes)."""
-    source = inspect.getsource(original)
-    old, new = "            if kerning:\n", "            if int(kerning):\n"
-    if source.count(old) != 1 or "string += f'>{int(kerning)}<'" not in source:
-        return None
-    defined: dict = {}
-    # Compiled in the module's own namespace, so it sees the same names (pango, LOGGER, ...) as the original.
-    exec(compile(source.replace(old, new), original.__code__.co_filename, "exec"), original.__globals__, defined)  # noqa: S102
-    replacement = defined[original.__name__]
-    replacement.wrapped = original
-    return replacement
+_GLYPH_INFO = struct.Struct("=IiiiI")  # PangoGlyphInfo: glyph, geometry (width, x offset, y offset), attributes
+
+
+def _plain_runs(first_line, stream):
+    """The line's runs as (Pango font, its font in the PDF, glyph item, glyphs as tuples), or None if any glyph
+    needs WeasyPrint's other cases: an empty or missing glyph, a raised one, or a colour (emoji) font."""
+    runs = []
+    run = first_line.runs
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        glyph_string = glyph_item.glyphs
+        count = glyph_string.num_glyphs
+        glyphs = list(_GLYPH_INFO.iter_unpack(ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO.size)))
+        for glyph_id, _, _, y_offset, _ in glyphs:
+            if glyph_id == pango.PANGO_GLYPH_EMPTY or glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG or y_offset:
+                return None
+        pango_font = glyph_item.item.analysis.font
+        font, _ = stream.add_font(pango_font)
+        if font.svg or font.png or font.colr:
+            return None
+        runs.append((pango_font, glyph_item, glyphs))
+    return runs
+
+
+def _plain_text_drawing(original):
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+        """WeasyPrint's `draw_first_line` for a line of plain glyphs (no ellipsis, no emoji, no missing or raised
+        glyph), writing the same glyphs, positions and text mapping, without the kerning adjustments of 0."""
+        if (text_overflow == "ellipsis" or block_ellipsis != "none" or not textbox.text.strip()
+                or textbox.style["font_size"] < 1e-6):
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+        first_line, _ = textbox.pango_layout.get_first_line()
+        runs = _plain_runs(first_line, stream)
+        if runs is None:
+            return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+        stream.set_text_matrix(*matrix.values)
+        previous_pango_font = None
+        string = ""
+        parts: list[str] = []
+        utf8_text = None
+        for pango_font, glyph_item, glyphs in runs:
+            if pango_font != previous_pango_font:
+                previous_pango_font = pango_font
+                font, font_size = stream.add_font(pango_font)
+                if pango.pango_version() < 14802 or font.png:
+                    font_size = textbox.style["font_size"]
+                string = "".join(parts)
+                if string:
+                    stream.show_text(string)
+                parts = []
+                stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
+                hex_format = "02x" if font.bitmap else "04x"
+                to_unicode, widths = font.to_unicode, font.widths
+            parts.append("<")
+            item = glyph_item.item
+            count = len(glyphs)
+            for index, (glyph_id, width, x_offset, _, _) in enumerate(glyphs):
+                if glyph_id not in to_unicode:
+                    clusters = glyph_item.glyphs.log_clusters
+                    t1 = clusters[index]
+                    if item.analysis.level % 2:  # right to left
+                        t2 = item.length if index == 0 else clusters[index - 1]
+                    else:
+                        t2 = item.length if index == count - 1 else clusters[index + 1]
+                    utf8_text = utf8_text or textbox.pango_layout.text.encode()
+                    to_unicode[glyph_id] = utf8_text[item.offset + t1:item.offset + t2].decode()
+                offset = x_offset / font_size
+                if offset:
+                    parts.append(f">{-offset}<")
+                parts.append(format(glyph_id, hex_format))
+                if glyph_id in widths:
+                    logical_width = widths[glyph_id]
+                else:
+                    pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+                    logical_width = widths[glyph_id] = round(
+                        stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+                # The same sum as WeasyPrint's, so the same whole number; a 0 moves nothing and is not written.
+                kerning = int(logical_width + offset - width * 1000 * FROM_UNITS / font_size)
+                if kerning:
+                    parts.append(f">{kerning}<")
+            if parts[-1].endswith("<"):  # close the run's glyphs, dropping an empty "<"
+                parts[-1] = parts[-1][:-1]
+            else:
+                parts.append(">")
+        stream.show_text("".join(parts))
+        return []
+
+    draw_first_line.wrapped = original
+    return draw_first_line
+
+
+def _source_is(function, expected: str) -> bool:
+    """Whether `function`'s source is the one these shortcuts were written against (a SHA-256 prefix)."""
+    try:
+        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16] == expected
+    except (OSError, TypeError):
+        return False
 
 
 def apply() -> dict[str, bool]:
-    """Install the shortcuts once, on the WeasyPrint version they were checked against."""
+    """Install the shortcuts once, on the WeasyPrint version and source they were checked against."""
     if weasyprint.__version__ != WEASYPRINT_VERSION:
         LOGGER.info("WeasyPrint %s is not %s: PDFs render without the speed-ups", weasyprint.__version__,
                     WEASYPRINT_VERSION)
@@ -203,15 +318,18 @@ def apply() -> dict[str, bool]:
     from weasyprint.draw import text as draw_text
     from weasyprint.layout import inline, preferred
 
-    if not applied["split_first_line"] and not hasattr(line_break.split_first_line, "wrapped"):
-        quick = _quick_split_first_line(line_break.split_first_line)
+    original = line_break.split_first_line
+    if not applied["split_first_line"] and all(_source_is(function, digest) for function, digest in (
+        (original, SOURCES["split_first_line"]), (line_break.first_line_metrics, SOURCES["first_line_metrics"]),
+        (line_break.Layout.set_text, SOURCES["set_text"]), (line_break.create_layout, SOURCES["create_layout"]),
+    )):
+        quick = _quick_split_first_line(original)
         for module in (line_break, inline, preferred):
-            if getattr(module, "split_first_line", None) is quick.wrapped:
+            if getattr(module, "split_first_line", None) is original:
                 module.split_first_line = quick
         applied["split_first_line"] = True
-    if not applied["draw_first_line"] and not hasattr(draw_text.draw_first_line, "wrapped"):
-        replacement = _without_zero_kerning(draw_text.draw_first_line)
-        if replacement is not None:
-            draw_text.draw_first_line = replacement
-            applied["draw_first_line"] = True
+    original = draw_text.draw_first_line
+    if not applied["draw_first_line"] and _source_is(original, SOURCES["draw_first_line"]):
+        draw_text.draw_first_line = _plain_text_drawing(original)
+        applied["draw_first_line"] = True
     return applied
