@@ -38,7 +38,9 @@ from math import inf
 
 import weasyprint
 from weasyprint.text import line_break
-from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+from weasyprint.text.constants import LST_TO_ISO, PANGO_DIRECTION
+from weasyprint.text.ffi import FROM_UNITS, ffi, gobject, pango, unicode_to_char_p
+from weasyprint.text.fonts import font_features, get_font_description
 
 LOGGER = logging.getLogger(__name__)
 
@@ -51,6 +53,7 @@ SOURCES = {
     "set_text": "fe23ca9937dbf520",
     "create_layout": "6587192cc0ab3ffa",
     "draw_first_line": "1bb8eae6d88e71b1",
+    "setup": "fb227a55094f41d4",
 }
 # How far (in font sizes) the next word must overshoot the line for the shortcut to trust its own estimate: glyphs
 # measured at the start of the second line may kern differently at the end of the first (well under 0.3 em in
@@ -60,7 +63,7 @@ SOFT_HYPHEN = "\xad"
 # Text with any of these is left to WeasyPrint: preserved line breaks and tabs change how Pango lays out a line.
 SPECIAL = re.compile("[\t\n\r\f\v\x85\u2028\u2029\xad]")
 
-applied: dict[str, bool] = {"split_first_line": False, "draw_first_line": False}
+applied: dict[str, bool] = {"split_first_line": False, "draw_first_line": False, "setup": False}
 
 
 def _width_up_to(line, end: int) -> float:
@@ -131,8 +134,9 @@ _paragraphs = _Paragraphs()
 
 
 def forget() -> None:
-    """Let go of the texts kept for line breaking (call when a document is done)."""
+    """Let go of the texts and styles kept for line breaking (call when a document is done)."""
     _paragraphs.clear()
+    _layout_parts.clear()
 
 
 def _quick_split_first_line(original):
@@ -301,6 +305,97 @@ def _plain_text_drawing(original):
     return draw_first_line
 
 
+class _LayoutParts:
+    """What `Layout.setup` makes from a style before it makes the layout itself: the same for every line."""
+
+    def __init__(self, style):
+        self.style = style
+        font_map = style.font_config.font_map
+        self.context = ffi.gc(pango.pango_font_map_create_context(font_map), gobject.g_object_unref)
+        pango.pango_context_set_round_glyph_positions(self.context, False)
+        pango.pango_context_set_base_dir(self.context, PANGO_DIRECTION[style["direction"]])
+        if style["font_language_override"] != "normal":
+            lang_p, lang = unicode_to_char_p(LST_TO_ISO.get(
+                style["font_language_override"].lower(), style["font_language_override"]))
+        elif style["lang"]:
+            lang_p, lang = unicode_to_char_p(style["lang"])
+        else:
+            lang = None
+            self.language = pango.pango_language_get_default()
+        if lang:
+            self.language = pango.pango_language_from_string(lang_p)
+            pango.pango_context_set_language(self.context, self.language)
+        assert not isinstance(style["font_family"], str), "font_family should be a list"
+        self.font_description = get_font_description(style)
+        self.metrics = {"ascent": None, "underline_position": None, "strikethrough_position": None}
+        if style["text_decoration_line"] != "none":
+            metrics = ffi.gc(
+                pango.pango_context_get_metrics(self.context, self.font_description, self.language),
+                pango.pango_font_metrics_unref)
+            self.metrics = {
+                "ascent": FROM_UNITS * pango.pango_font_metrics_get_ascent(metrics),
+                "underline_position": FROM_UNITS * pango.pango_font_metrics_get_underline_position(metrics),
+                "strikethrough_position": FROM_UNITS * pango.pango_font_metrics_get_strikethrough_position(metrics),
+                "underline_thickness": FROM_UNITS * pango.pango_font_metrics_get_underline_thickness(metrics),
+                "strikethrough_thickness": FROM_UNITS * pango.pango_font_metrics_get_strikethrough_thickness(
+                    metrics),
+            }
+        features = font_features(
+            style["font_kerning"], style["font_variant_ligatures"], style["font_variant_position"],
+            style["font_variant_caps"], style["font_variant_numeric"], style["font_variant_alternates"],
+            style["font_variant_east_asian"], style["font_feature_settings"])
+        self.features = ",".join(f"{key} {value}" for key, value in features.items()).encode() if features else None
+
+
+class _LayoutPartsByStyle(threading.local):
+    """Per thread, the parts made for the last styles seen (a style is one element's: every line of a response
+    shares it). The style itself is kept with its parts, so its id cannot be reused while it is here."""
+
+    KEEP = 256
+
+    def __init__(self):
+        self.parts: dict[int, _LayoutParts] = {}
+
+    def get(self, style) -> _LayoutParts:
+        parts = self.parts.get(id(style))
+        if parts is None or parts.style is not style:
+            if len(self.parts) >= self.KEEP:
+                self.parts.clear()
+            parts = self.parts[id(style)] = _LayoutParts(style)
+        return parts
+
+    def clear(self):
+        self.parts.clear()
+
+
+_layout_parts = _LayoutPartsByStyle()
+
+
+def _setup_from_parts(original):
+    def setup(self, style):
+        """WeasyPrint's `Layout.setup` with the Pango context, font description and features made once per
+        style rather than once per line (twice: to measure it and to draw it)."""
+        parts = _layout_parts.get(style)
+        self.style = style
+        self.first_line_direction = 0
+        self.language = parts.language
+        self.layout = ffi.gc(pango.pango_layout_new(parts.context), gobject.g_object_unref)
+        pango.pango_layout_set_auto_dir(self.layout, False)
+        pango.pango_layout_set_font_description(self.layout, parts.font_description)
+        for name, value in parts.metrics.items():
+            setattr(self, name, value)
+        if parts.features:
+            # As WeasyPrint does: one attribute per feature string, kept by the font configuration.
+            attr = style.font_config.font_features.setdefault(
+                parts.features, pango.pango_attr_font_features_new(parts.features))
+            attr_list = pango.pango_attr_list_new()
+            pango.pango_attr_list_insert(attr_list, attr)
+            pango.pango_layout_set_attributes(self.layout, attr_list)
+
+    setup.wrapped = original
+    return setup
+
+
 def _source_is(function, expected: str) -> bool:
     """Whether `function`'s source is the one these shortcuts were written against (a SHA-256 prefix)."""
     try:
@@ -332,4 +427,8 @@ def apply() -> dict[str, bool]:
     if not applied["draw_first_line"] and _source_is(original, SOURCES["draw_first_line"]):
         draw_text.draw_first_line = _plain_text_drawing(original)
         applied["draw_first_line"] = True
+    original = line_break.Layout.setup
+    if not applied["setup"] and _source_is(original, SOURCES["setup"]):
+        line_break.Layout.setup = _setup_from_parts(original)
+        applied["setup"] = True
     return applied
