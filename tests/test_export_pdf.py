@@ -682,6 +682,7 @@ def _plain_weasyprint(monkeypatch):
         monkeypatch.setattr(module, "split_first_line", module.split_first_line.wrapped)
     monkeypatch.setattr(draw_text, "draw_first_line", draw_text.draw_first_line.wrapped)
     monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.wrapped)
+    monkeypatch.setattr(inline, "strut", inline.strut.wrapped)
 
 
 def _page_streams(data: bytes) -> list[bytes]:
@@ -699,7 +700,8 @@ def test_the_speedups_are_in_place_on_the_weasyprint_version_they_were_checked_a
     assert weasyprint.__version__ == weasyprint_speedups.WEASYPRINT_VERSION, (
         "WeasyPrint changed: check weasyprint_speedups against the new version's line_break.split_first_line "
         "and draw.text.draw_first_line, then update WEASYPRINT_VERSION")
-    assert weasyprint_speedups.applied == {"split_first_line": True, "draw_first_line": True, "setup": True}
+    assert weasyprint_speedups.applied == {"split_first_line": True, "draw_first_line": True, "setup": True,
+                                           "strut": True}
 
 
 def test_the_speedups_draw_every_line_of_every_kind_of_text_exactly_where_weasyprint_would(monkeypatch):
@@ -743,30 +745,35 @@ def test_a_handout_is_drawn_the_same_with_and_without_the_speedups(monkeypatch, 
 def test_on_another_weasyprint_version_nothing_is_replaced(monkeypatch):
     import weasyprint
     from weasyprint.draw import text as draw_text
+    from weasyprint.layout import inline
     from weasyprint.text import line_break
 
     from app.exports import weasyprint_speedups
 
-    none = {"split_first_line": False, "draw_first_line": False, "setup": False}
+    none = {"split_first_line": False, "draw_first_line": False, "setup": False, "strut": False}
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     monkeypatch.setattr(weasyprint_speedups, "applied", dict(none))
     monkeypatch.setattr(line_break, "split_first_line", line_break.split_first_line.wrapped)
     monkeypatch.setattr(draw_text, "draw_first_line", draw_text.draw_first_line.wrapped)
     monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.wrapped)
+    monkeypatch.setattr(inline, "strut", inline.strut.wrapped)
     assert weasyprint_speedups.apply() == none
     assert not hasattr(line_break.split_first_line, "wrapped")
     assert not hasattr(draw_text.draw_first_line, "wrapped")
     assert not hasattr(line_break.Layout.setup, "wrapped")
+    assert not hasattr(inline.strut, "wrapped")
 
     # nor on the same version number with other source (a patched or rebuilt WeasyPrint)
     monkeypatch.setattr(weasyprint, "__version__", weasyprint_speedups.WEASYPRINT_VERSION)
     monkeypatch.setitem(weasyprint_speedups.SOURCES, "draw_first_line", "0" * 16)
     monkeypatch.setitem(weasyprint_speedups.SOURCES, "set_text", "0" * 16)
     monkeypatch.setitem(weasyprint_speedups.SOURCES, "setup", "0" * 16)
+    monkeypatch.setitem(weasyprint_speedups.SOURCES, "strut", "0" * 16)
     assert weasyprint_speedups.apply() == none
     assert not hasattr(line_break.split_first_line, "wrapped")
     assert not hasattr(draw_text.draw_first_line, "wrapped")
     assert not hasattr(line_break.Layout.setup, "wrapped")
+    assert not hasattr(inline.strut, "wrapped")
 
 
 def test_the_quick_line_break_is_weasyprint_s_line_break_line_by_line_at_many_widths(monkeypatch):

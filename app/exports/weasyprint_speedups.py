@@ -54,6 +54,7 @@ SOURCES = {
     "create_layout": "6587192cc0ab3ffa",
     "draw_first_line": "1bb8eae6d88e71b1",
     "setup": "fb227a55094f41d4",
+    "strut": "b57885b70dd08efe",
 }
 # How far (in font sizes) the next word must overshoot the line for the shortcut to trust its own estimate: glyphs
 # measured at the start of the second line may kern differently at the end of the first (well under 0.3 em in
@@ -63,7 +64,7 @@ SOFT_HYPHEN = "\xad"
 # Text with any of these is left to WeasyPrint: preserved line breaks and tabs change how Pango lays out a line.
 SPECIAL = re.compile("[\t\n\r\f\v\x85\u2028\u2029\xad]")
 
-applied: dict[str, bool] = {"split_first_line": False, "draw_first_line": False, "setup": False}
+applied: dict[str, bool] = {"split_first_line": False, "draw_first_line": False, "setup": False, "strut": False}
 
 
 def _width_up_to(line, end: int) -> float:
@@ -137,6 +138,7 @@ def forget() -> None:
     """Let go of the texts and styles kept for line breaking (call when a document is done)."""
     _paragraphs.clear()
     _layout_parts.clear()
+    _struts.clear()
 
 
 def _quick_split_first_line(original):
@@ -396,6 +398,39 @@ def _setup_from_parts(original):
     return setup
 
 
+class _StrutsByStyle(threading.local):
+    """Per thread, `strut` (a line's height and baseline) for the last styles asked about, kept with the style."""
+
+    KEEP = 1024
+
+    def __init__(self):
+        self.struts: dict[int, tuple] = {}
+
+    def clear(self):
+        self.struts.clear()
+
+
+_struts = _StrutsByStyle()
+
+
+def _strut_per_style(original):
+    def strut(style):
+        """WeasyPrint's `strut`, remembered for the style itself: WeasyPrint remembers it under a key it builds
+        from fourteen of the style's values every time it is asked, twice for every line."""
+        struts = _struts.struts
+        known = struts.get(id(style))
+        if known is not None and known[0] is style:
+            return known[1]
+        result = original(style)
+        if len(struts) >= _struts.KEEP:
+            struts.clear()
+        struts[id(style)] = (style, result)
+        return result
+
+    strut.wrapped = original
+    return strut
+
+
 def _source_is(function, expected: str) -> bool:
     """Whether `function`'s source is the one these shortcuts were written against (a SHA-256 prefix)."""
     try:
@@ -431,4 +466,8 @@ def apply() -> dict[str, bool]:
     if not applied["setup"] and _source_is(original, SOURCES["setup"]):
         line_break.Layout.setup = _setup_from_parts(original)
         applied["setup"] = True
+    original = inline.strut
+    if not applied["strut"] and original is line_break.strut and _source_is(original, SOURCES["strut"]):
+        inline.strut = _strut_per_style(original)  # the line-by-line callers; the CSS code keeps its own
+        applied["strut"] = True
     return applied
