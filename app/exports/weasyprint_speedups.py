@@ -349,25 +349,43 @@ class _LayoutParts:
         self.features = ",".join(f"{key} {value}" for key, value in features.items()).encode() if features else None
 
 
-class _LayoutPartsByStyle(threading.local):
-    """Per thread, the parts made for the last styles seen (a style is one element's: every line of a response
-    shares it). The style itself is kept with its parts, so its id cannot be reused while it is here."""
+# Everything of a style that `Layout.setup` reads: styles that agree on all of it share one set of parts.
+_SETUP_PROPERTIES = (
+    "direction", "font_language_override", "lang", "font_family", "font_style", "font_stretch", "font_weight",
+    "font_size", "font_variant_caps", "font_variation_settings", "font_kerning", "font_variant_ligatures",
+    "font_variant_position", "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
+    "font_feature_settings",
+)
 
-    KEEP = 256
+
+class _LayoutPartsByStyle(threading.local):
+    """Per thread, the parts made for each kind of text (a handful in a document: the font settings differ far
+    less often than the styles, one per element). Styles are looked up by identity, and kept, so an id cannot
+    be reused while it is here."""
+
+    KEEP = 4096
 
     def __init__(self):
-        self.parts: dict[int, _LayoutParts] = {}
+        self.by_style: dict[int, tuple] = {}
+        self.by_settings: dict[str, _LayoutParts] = {}
 
     def get(self, style) -> _LayoutParts:
-        parts = self.parts.get(id(style))
-        if parts is None or parts.style is not style:
-            if len(self.parts) >= self.KEEP:
-                self.parts.clear()
-            parts = self.parts[id(style)] = _LayoutParts(style)
+        known = self.by_style.get(id(style))
+        if known is not None and known[0] is style:
+            return known[1]
+        settings = repr((id(style.font_config), style["text_decoration_line"] != "none",
+                         *(style[name] for name in _SETUP_PROPERTIES)))
+        parts = self.by_settings.get(settings)
+        if parts is None or parts.style.font_config is not style.font_config:
+            parts = self.by_settings[settings] = _LayoutParts(style)
+        if len(self.by_style) >= self.KEEP:
+            self.by_style.clear()
+        self.by_style[id(style)] = (style, parts)
         return parts
 
     def clear(self):
-        self.parts.clear()
+        self.by_style.clear()
+        self.by_settings.clear()
 
 
 _layout_parts = _LayoutPartsByStyle()
