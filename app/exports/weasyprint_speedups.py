@@ -34,6 +34,7 @@ import logging
 import re
 import struct
 import threading
+import weakref
 from math import inf
 
 import weasyprint
@@ -358,30 +359,45 @@ _SETUP_PROPERTIES = (
 )
 
 
-class _LayoutPartsByStyle(threading.local):
-    """Per thread, the parts made for each kind of text (a handful in a document: the font settings differ far
-    less often than the styles, one per element). Styles are looked up by identity, and kept, so an id cannot
-    be reused while it is here."""
-
-    KEEP = 4096
+class _PerStyle:
+    """A value remembered for each style object while it lives: held by a weak reference (keeping every style
+    alive held ~27 MB more at a flooded record's peak). Styles are dicts, so they are found by id, and the entry
+    goes when the style does."""
 
     def __init__(self):
-        self.by_style: dict[int, tuple] = {}
+        self.values: dict[int, tuple] = {}
+
+    def get(self, style):
+        known = self.values.get(id(style))
+        return known[1] if known is not None and known[0]() is style else None
+
+    def set(self, style, value):
+        values, key = self.values, id(style)
+        values[key] = (weakref.ref(style, lambda _, values=values, key=key: values.pop(key, None)), value)
+        return value
+
+    def clear(self):
+        self.values.clear()
+
+
+class _LayoutPartsByStyle(threading.local):
+    """Per thread, the parts made for each kind of text (a handful in a document: the font settings differ far
+    less often than the styles, one per element)."""
+
+    def __init__(self):
+        self.by_style = _PerStyle()
         self.by_settings: dict[str, _LayoutParts] = {}
 
     def get(self, style) -> _LayoutParts:
-        known = self.by_style.get(id(style))
-        if known is not None and known[0] is style:
-            return known[1]
+        parts = self.by_style.get(style)
+        if parts is not None:
+            return parts
         settings = repr((id(style.font_config), style["text_decoration_line"] != "none",
                          *(style[name] for name in _SETUP_PROPERTIES)))
         parts = self.by_settings.get(settings)
         if parts is None or parts.style.font_config is not style.font_config:
             parts = self.by_settings[settings] = _LayoutParts(style)
-        if len(self.by_style) >= self.KEEP:
-            self.by_style.clear()
-        self.by_style[id(style)] = (style, parts)
-        return parts
+        return self.by_style.set(style, parts)
 
     def clear(self):
         self.by_style.clear()
@@ -416,34 +432,23 @@ def _setup_from_parts(original):
     return setup
 
 
-class _StrutsByStyle(threading.local):
-    """Per thread, `strut` (a line's height and baseline) for the last styles asked about, kept with the style."""
-
-    KEEP = 1024
-
+class _Struts(threading.local):
     def __init__(self):
-        self.struts: dict[int, tuple] = {}
+        self.memo = _PerStyle()
 
     def clear(self):
-        self.struts.clear()
+        self.memo.clear()
 
 
-_struts = _StrutsByStyle()
+_struts = _Struts()
 
 
 def _strut_per_style(original):
     def strut(style):
         """WeasyPrint's `strut`, remembered for the style itself: WeasyPrint remembers it under a key it builds
         from fourteen of the style's values every time it is asked, twice for every line."""
-        struts = _struts.struts
-        known = struts.get(id(style))
-        if known is not None and known[0] is style:
-            return known[1]
-        result = original(style)
-        if len(struts) >= _struts.KEEP:
-            struts.clear()
-        struts[id(style)] = (style, result)
-        return result
+        known = _struts.memo.get(style)
+        return known if known is not None else _struts.memo.set(style, original(style))
 
     strut.wrapped = original
     return strut
