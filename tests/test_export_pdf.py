@@ -651,3 +651,168 @@ def test_page_streams_are_compressed_at_zlib_s_default_level_not_its_slowest(flo
     # and the record's own pages are still compressed
     page = PdfReader(BytesIO(flooded_record[1])).pages[2]
     assert page["/Contents"].get_object().get("/Filter") in ("/FlateDecode", ["/FlateDecode"])
+
+
+# --- the shortcuts in WeasyPrint's line breaking and text drawing ------------------------------------------------
+
+# Texts that take every turn of WeasyPrint's line breaking: kerning pairs at line ends ("AVA", "To", "Ty"),
+# punctuation and quotes, numbers, an address with no spaces (broken anywhere), a word longer than a line, a
+# soft hyphen, several scripts (right to left, CJK, emoji: other fonts and line heights), combining accents,
+# runs of spaces, and preserved line breaks and a tab.
+AWKWARD_TEXTS = [
+    "AVA WAY To Ty Yo Te LT AV. " + long_reflection(1),
+    "“Why?” asked the nurse — Ellie’s mum’s (again); it’s 1,000 or 12.5% of 3/4… " * 14,
+    "See https://example.org/a/very/long/path/that/has/no/spaces/at/all/and/keeps/going/" * 4 + " then words " * 20,
+    "Supercalifragilisticexpialidocious" * 8 + " and then ordinary words follow it " * 12,
+    "A soft\xadhyphen in a word, in\xadter\xadest\xading, in a long text of words " * 12,
+    "The family spoke Arabic: مرحبا بكم في الاجتماع and Hebrew שלום עליכם with us " * 10,
+    "会议记录 儿童 保护 学校 and English words between them in a sentence 🙂 👍 " * 12,
+    "Crème brûlée, naïve façade, Llŷr and Siân, Zoë; e\u0301 combined accents here " * 14,
+    "Spaces    between     words   and\nlines that\nbreak where\tthe author typed them " * 10,
+]
+
+
+def _plain_weasyprint(monkeypatch):
+    """WeasyPrint's own line breaking and text drawing, for this test only."""
+    from weasyprint.draw import text as draw_text
+    from weasyprint.layout import inline, preferred
+    from weasyprint.text import line_break
+
+    for module in (line_break, inline, preferred):
+        monkeypatch.setattr(module, "split_first_line", module.split_first_line.wrapped)
+    monkeypatch.setattr(draw_text, "draw_first_line", draw_text.draw_first_line.wrapped)
+    monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.wrapped)
+    monkeypatch.setattr(inline, "strut", inline.strut.wrapped)
+
+
+def _page_streams(data: bytes) -> list[bytes]:
+    """Each page's drawing instructions, with the kerning adjustments of 0 (which move nothing) left out and
+    strings of glyphs that follow each other joined (`<0044><0051>` shows what `<00440051>` shows)."""
+    return [page.get_contents().get_data().replace(b">0<", b"").replace(b">0]", b">]").replace(b"><", b"")
+            for page in PdfReader(BytesIO(data)).pages]
+
+
+def test_the_speedups_are_in_place_on_the_weasyprint_version_they_were_checked_against():
+    import weasyprint
+
+    from app.exports import weasyprint_speedups
+
+    assert weasyprint.__version__ == weasyprint_speedups.WEASYPRINT_VERSION, (
+        "WeasyPrint changed: check weasyprint_speedups against the new version's line_break.split_first_line "
+        "and draw.text.draw_first_line, then update WEASYPRINT_VERSION")
+    assert weasyprint_speedups.applied == {"split_first_line": True, "draw_first_line": True, "setup": True,
+                                           "strut": True}
+
+
+def test_the_speedups_draw_every_line_of_every_kind_of_text_exactly_where_weasyprint_would(monkeypatch):
+    from app.exports import weasyprint_speedups
+
+    record = sample_record()
+    question = next(question for step in record.steps for question in step.questions if question.responses)
+    question.responses.extend(replace(question.responses[1], id=2000 + number, text=text)
+                              for number, text in enumerate(AWKWARD_TEXTS))
+    content = session_content(record)
+    used = []
+    line_from = weasyprint_speedups._line_from
+    monkeypatch.setattr(weasyprint_speedups, "_line_from",
+                        lambda *args: used.append(result := line_from(*args)) or result)
+    quick = pdf.record_pdf(content, created=CREATED)
+    assert sum(result is not None for result in used) > 30  # the shortcut did the work for many lines
+    assert any(result is None for result in used)  # and handed some back to WeasyPrint
+
+    with monkeypatch.context() as plain:
+        _plain_weasyprint(plain)
+        slow = pdf.record_pdf(content, created=CREATED)
+
+    assert _page_streams(quick) == _page_streams(slow)
+    # Kerning adjustments of 0 are left out of plain lines (lines with a missing glyph or an accent placed by
+    # the font are drawn by WeasyPrint itself, which writes them).
+    zeros = [b"".join(page.get_contents().get_data() for page in PdfReader(BytesIO(data)).pages).count(b">0<")
+             for data in (quick, slow)]
+    assert zeros[0] * 5 < zeros[1]
+    assert body_text(quick) == body_text(slow)
+
+
+def test_a_handout_is_drawn_the_same_with_and_without_the_speedups(monkeypatch, library):
+    content = briefing_content(library.get("wandsworth-mark-and-lloyd"), template())
+    quick = pdf.handout_pdf(content, created=CREATED)
+    with monkeypatch.context() as plain:
+        _plain_weasyprint(plain)
+        slow = pdf.handout_pdf(content, created=CREATED)
+    assert _page_streams(quick) == _page_streams(slow)
+
+
+def test_on_another_weasyprint_version_nothing_is_replaced(monkeypatch):
+    import weasyprint
+    from weasyprint.draw import text as draw_text
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from app.exports import weasyprint_speedups
+
+    none = {"split_first_line": False, "draw_first_line": False, "setup": False, "strut": False}
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    monkeypatch.setattr(weasyprint_speedups, "applied", dict(none))
+    monkeypatch.setattr(line_break, "split_first_line", line_break.split_first_line.wrapped)
+    monkeypatch.setattr(draw_text, "draw_first_line", draw_text.draw_first_line.wrapped)
+    monkeypatch.setattr(line_break.Layout, "setup", line_break.Layout.setup.wrapped)
+    monkeypatch.setattr(inline, "strut", inline.strut.wrapped)
+    assert weasyprint_speedups.apply() == none
+    assert not hasattr(line_break.split_first_line, "wrapped")
+    assert not hasattr(draw_text.draw_first_line, "wrapped")
+    assert not hasattr(line_break.Layout.setup, "wrapped")
+    assert not hasattr(inline.strut, "wrapped")
+
+    # nor on the same version number with other source (a patched or rebuilt WeasyPrint)
+    monkeypatch.setattr(weasyprint, "__version__", weasyprint_speedups.WEASYPRINT_VERSION)
+    monkeypatch.setitem(weasyprint_speedups.SOURCES, "draw_first_line", "0" * 16)
+    monkeypatch.setitem(weasyprint_speedups.SOURCES, "set_text", "0" * 16)
+    monkeypatch.setitem(weasyprint_speedups.SOURCES, "setup", "0" * 16)
+    monkeypatch.setitem(weasyprint_speedups.SOURCES, "strut", "0" * 16)
+    assert weasyprint_speedups.apply() == none
+    assert not hasattr(line_break.split_first_line, "wrapped")
+    assert not hasattr(draw_text.draw_first_line, "wrapped")
+    assert not hasattr(line_break.Layout.setup, "wrapped")
+    assert not hasattr(inline.strut, "wrapped")
+
+
+def test_the_quick_line_break_is_weasyprint_s_line_break_line_by_line_at_many_widths(monkeypatch):
+    """Every line of many texts at many widths: the same length, next line, width, height and baseline. 513 px
+    gives a line where the next word fits once its space is not counted (Pango broke before it and WeasyPrint
+    moves it up: a line of Hebrew and Arabic), the case the shortcut must hand back to WeasyPrint."""
+    from weasyprint import HTML
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from app.exports import weasyprint_speedups
+
+    quick, original = line_break.split_first_line, line_break.split_first_line.wrapped
+    seen = {}
+
+    def keep_style(text, style, context, *args, **kwargs):
+        seen.setdefault("style", (style, context))
+        return original(text, style, context, *args, **kwargs)
+
+    with monkeypatch.context() as spying:
+        spying.setattr(inline, "split_first_line", keep_style)
+        HTML(string='<html lang="en-GB"><p style="font: 11pt \'Liberation Sans\'; overflow-wrap: anywhere">'
+                    "A few words</p>").render()
+    style, context = seen["style"]
+    texts = [long_reflection(number) for number in range(1, 9)] + AWKWARD_TEXTS[:4] + AWKWARD_TEXTS[5:8]
+    lines = moved_up = 0
+    for max_width in [*range(420, 700, 23), 513]:
+        for text in texts:
+            while text:
+                expected = original(text, style, context, max_width, 0)
+                got = quick(text, style, context, max_width, 0)
+                assert got[0].text == expected[0].text
+                assert got[1:] == expected[1:], (max_width, text[:80])
+                paragraph = weasyprint_speedups._Paragraph(text, style, context, max_width, 0)
+                if expected[2] is not None and len(paragraph.byte_starts) > 1:
+                    moved_up += expected[2] > paragraph.byte_starts[1]
+                lines += 1
+                if expected[2] is None:
+                    break
+                text = text.encode()[expected[2]:].decode()
+    assert lines > 1000
+    assert moved_up > 0
