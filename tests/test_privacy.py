@@ -273,7 +273,7 @@ def test_the_nudge_flags_at_least_95_percent_of_identifying_reflections_and_is_r
     "name",
     [
         "reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml",
-        "reflections_fresh.yaml", "reflections_fresh2.yaml", "reflections_fresh3.yaml",
+        "reflections_fresh.yaml", "reflections_fresh2.yaml", "reflections_fresh3.yaml", "reflections_fresh4.yaml",
     ],
 )
 def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
