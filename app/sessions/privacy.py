@@ -101,7 +101,10 @@ RELATIONS = frozenset(
     .split()
 )
 # Roles that are followed by a person's name: "the health visitor, Karen", "social worker Mark".
-ROLES = frozenset("worker visitor teacher nurse officer head headteacher midwife manager lead sw hv pcso".split())
+ROLES = frozenset(
+    """worker visitor teacher nurse officer head headteacher midwife manager lead sw hv pcso iro dsl ddsl senco
+    sendco keyworker advocate paediatrician therapist counsellor practitioner coordinator""".split()
+)
 # Words after "the X ..." that make X a family's surname: "the Walker family", "the Kowalski twins".
 FAMILY_WORDS = frozenset(
     "family families household children kids boys girls twins brothers sisters siblings household's family's "
@@ -590,7 +593,7 @@ ACRONYMS = frozenset(
     plo icpc rcpc cla lac uasc adhd asd asc ptsd ocd gcse gcses neet pru ap nhs ae icu nicu scbu csc dfe ofsted cqc
     icb pcso cid jtai cspr scr lscp sab nps yot yos idva isva miam salt ot tac taf caf eha fsw asb dbs dob aka asap
     fyi tbh imo omg lol irl rip ico gdpr safer unicef unesco ngo sen hmrc dwp ucas sats ks tafs pep lsa ta ehat
-    cahms mhst ldn hb ftt mpft elsa kcsie wttsc""".split()
+    cahms mhst ldn hb ftt mpft elsa kcsie wttsc fii""".split()
 )
 _MOSTLY_CAPITALS = 0.5
 
@@ -674,7 +677,7 @@ def _names(text: str) -> list[tuple[int, int]]:
             # Initials given as a name: "known as JJ", "a boy called TJ".
             if word.text.isupper() and 2 <= len(word.text) <= 3 and (
                 _called_before(text, word.start) or _after_nickname(words, i, joined)
-            ) and word.lower not in TEXT_SPEAK:
+            ) and word.lower not in TEXT_SPEAK and word.lower not in ACRONYMS:
                 add(i, 1)
                 continue
             # A surname typed in lower case after a title or a rank: "sergeant davies", "mrs begum", "pc hughes".
@@ -745,7 +748,11 @@ def _names(text: str) -> list[tuple[int, int]]:
             # listed first name ("mum said jayden was ...", "a girl called amara", "spoke to the head about
             # reuben"), or a word no list and no dictionary has where only a person stands ("i remember tiegan
             # from ...", "a boy called ruairidh", "tiegan said").
-            elif word.text.islower() and len(word.lower) >= 3 and word.lower not in ORDINARY_WORDS and (
+            elif word.text.islower() and word.lower not in ORDINARY_WORDS and (
+                # two letters ("jo", "ty") only with a listed surname after them: "social worker jo pemberton"
+                len(word.lower) >= 3 or following is not None and joined(i, i + 1) and following.text.islower()
+                and len(following.lower) >= 3 and _known_surname(following) and lower_case_name
+            ) and (
                 word.lower not in LOWER_CASE_WORDS and word.lower not in NOT_NAMES and word.lower not in SERVICES
                 # "tick-box": a hyphenated word only when every part is a name ("lacey-mae")
                 and all(_known_first_name(_Word(part, 0, 0, False, False)) for part in word.lower.split("-")[1:])
@@ -754,10 +761,18 @@ def _names(text: str) -> list[tuple[int, int]]:
                 position = _lower_name_position(text, words, i, joined) if lower_case_name or unknown else ""
                 # A listed name that is also an English word ("kai", "mentor", "liberty") needs "called" or what
                 # a person does after it: "with mentor support" and "about liberty" are words.
-                if names.is_english_word(word.lower) and position not in ("called", "verb"):
+                # ... unless a surname no dictionary has follows it where a person stands ("the social worker on
+                # ours jo pemberton").
+                surname_follows = (
+                    following is not None and joined(i, i + 1) and following.text.islower()
+                    and _known_surname(following) and not names.is_english_word(following.lower)
+                )
+                if names.is_english_word(word.lower) and position not in ("called", "verb") and not (
+                    position == "takes a person" and surname_follows
+                ):
                     position = ""
                 if position in ("called", "verb", "takes a person") or (position and lower_case_name):
-                    add(i, 1)
+                    add(i, 2 if surname_follows else 1)
             continue
         if word.lower in TEXT_SPEAK:  # "Tbh", "Ta", "Thankyou"
             continue
@@ -1137,6 +1152,12 @@ def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
         or previous.lower == "of" and i >= 2 and words[i - 2].lower in PERSON_OF
     ):
         return "takes a person"
+    # A role and whose it is, then the name: "the social worker on ours jo pemberton", "the iro on the case, dev
+    # patel", "health visitor for that family kerry lewis".
+    if previous is not None and previous.lower in ("ours", "case", "family", "team", "caseload") and _between(
+        text, previous, words[i], r"\s*[,:(–—-]?\s*"
+    ) and any(word.lower in ROLES for word in words[max(0, i - 6) : i - 1]):
+        return "takes a person"
     if after < len(words) and joined(after - 1, after) and words[after].lower in LOWER_PERSON_AFTER:
         return "weak"
     return ""
@@ -1369,7 +1390,7 @@ NUMBER_BEFORE_STREET = re.compile(
 # ("on the main road") it is too often no address; abbreviated, it is one.
 LOWER_STREET = re.compile(
     r"\b(?:on|in|at|off|along|near|from|to|down|up|onto|opposite|behind|round|around|of)\s+"
-    r"((?!(?:the|a|an|my|our|his|her|their|this|that|one|same|other|first|next|main)\b)"
+    r"((?!(?:the|a|an|my|our|his|her|their|this|that|one|same|other|first|next|main|least|last|most)\b)"
     r"(?:[a-z][\w'\u2019-]*\s+){1,2}(?:st|rd|ave|ln|cres|gdns|terr)\b\.?)(?!['\u2019]s)"
 )
 # A flat, a block or a floor where someone lives: "flat 3b above the chip shop", "block C of the Ashfield estate",
@@ -1516,19 +1537,32 @@ def _platform_handles(text: str):
     lower = text.lower()
     # Most reflections name no platform: the token scan runs only after one of its words.
     for platform in PLATFORM.finditer(text) if any(word in lower for word in _PLATFORM_SUBSTRINGS) else ():
-        after = re.split(r"[!?\n]|\.(?:\s|$)", text[platform.end() : platform.end() + 45])[0]
-        for token in HANDLE_TOKEN.finditer(after):
-            if _handle_like(token.group(0).rstrip(".")):
+        # The handle is the first word after the platform's name and what says it is a name ("is", "as", "her
+        # name on there is"): "on xbox playing fifa23" names a game, not a person.
+        for token in re.finditer(r"[^\s,:;=()\"'\u2018\u2019\u201c\u201d]+", text[platform.end() : platform.end() + 60]):
+            word = token.group(0).rstrip(".!?")
+            if word.lower() in _HANDLE_LEAD_IN:
+                continue
+            if HANDLE_TOKEN.fullmatch(word) and _handle_like(word):
                 start = platform.end() + token.start()
-                yield start, start + len(token.group(0).rstrip("."))
-                break
-        before = re.search(r"(?<![\w@./])([A-Za-z0-9][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])\s+on\s+$",
-                           text[max(0, platform.start() - 35) : platform.start()])
-        if before and _handle_like(before.group(1)):
-            start = max(0, platform.start() - 35) + before.start(1)
-            yield start, start + len(before.group(1))
+                yield start, start + len(word)
+            break
+        # Or just before "on <platform>": "k1ng_tazz on snap", "added as lilbee99 on insta" (not "selling ps5s on
+        # fb": without an underscore or a dot, a word that says a name comes first).
+        before = re.search(r"(?:\b(\w+)\s+)?(?<![\w@./])([A-Za-z0-9][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])\s+on\s+$",
+                           text[max(0, platform.start() - 45) : platform.start()])
+        if before and _handle_like(before.group(2)) and (
+            "_" in before.group(2) or "." in before.group(2)
+            or (before.group(1) or "").lower() in ("as", "is", "was", "called", "named", "follow", "followed", "add", "added")
+        ):
+            start = max(0, platform.start() - 45) + before.start(2)
+            yield start, start + len(before.group(2))
 
 
+_HANDLE_LEAD_IN = frozenset(
+    """is was as called name named on there her his their my our its it's username user handle gamertag tag
+    account profile id by under the - – — was: is:""".split()
+)
 _PLATFORM_SUBSTRINGS = (
     "insta", "ig", "snap", "sc", "tik", "tt", "facebook", "fb", "twitter", "discord", "xbox", "psn", "playstation",
     "steam", "roblox", "fortnite", "minecraft", "twitch", "youtube", "kik", "telegram", "whatsapp", "threads",
