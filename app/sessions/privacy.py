@@ -314,11 +314,14 @@ PUBLIC_CASES = re.compile(
 # Conditions named after the doctors who described them: "Down's syndrome", "dad's Crohn's", "Bell's palsy",
 # "Munchausen's by proxy". Any capitalised word before "disease", "syndrome", "palsy" and their kind is one; the
 # few said without such a word are listed.
+_CONDITION_NOUNS = ("disease", "syndrome", "palsy", "dystrophy", "ataxia", "lymphoma", "sarcoma", "chorea")
+CONDITION_BEFORE_NOUN = re.compile(
+    r"\b[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?(?:[\s-]+[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?)?\s+(?:%s)\b"
+    % "|".join(_CONDITION_NOUNS)
+)
 CONDITIONS = re.compile(
-    r"\b[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?(?:[\s-]+[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?)?\s+(?:disease|syndrome"
-    r"|palsy|dystrophy|ataxia|lymphoma|sarcoma|chorea)\b"
     # said with the possessive alone ("grandad's Parkinson's"); a first name among them ("Addison") needs the noun
-    r"|\b(?:Crohn|Parkinson|Huntington|Alzheimer|Asperger|Tourette|Munchausen|Hodgkin|Cushing|Raynaud|Hirschsprung"
+    r"\b(?:Crohn|Parkinson|Huntington|Alzheimer|Asperger|Tourette|Munchausen|Hodgkin|Cushing|Raynaud|Hirschsprung"
     r"|Kawasaki|M[eé]ni[eè]re|Sj[oö]gren)['\u2019]s(?=\W|$)"
     r"(?!\s+(?:mum|dad|mother|father|nan|brother|sister|son|daughter|family|house|baby)\b)"
     # and said bare ("Munchausen by proxy", "has Asperger")
@@ -335,8 +338,10 @@ PUBLIC_FIGURES = re.compile(
     r"|Martin\s+Luther\s+King|Mahatma\s+Gandhi|Mother\s+Teresa|Rosa\s+Parks|Maya\s+Angelou|Desmond\s+Tutu"
     r"|Frederick\s+Douglass|Winston\s+Churchill|Malala(?:\s+Yousafzai)?|Marcus\s+Rashford|Princess\s+Diana"
     r"|Oliver\s+Twist|Harry\s+Potter|Albert\s+Einstein|Maria\s+Montessori)\b"
-    r"|(?<=\b[Aa]s\s)[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2}(?=\s+(?:once\s+|famously\s+)?(?:said|put\s+it|wrote)\b)"
-    r"|(?<=\bwords\sof\s)[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2}"
+)
+QUOTED_FIGURE = re.compile(
+    r"\b[Aa]s\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})(?=\s+(?:once\s+|famously\s+)?(?:said|put\s+it|wrote)\b)"
+    r"|\bwords\s+of\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})"
 )
 # Organisations with a name-like word: a capitalised word or two before what an organisation is ("Lloyds
 # pharmacy", "the Wickham surgery", "the Hartley Trust", "the Hollie Guard app", "Shelter's helpline", "Refuge's
@@ -346,11 +351,17 @@ ORGANISATION_NOUNS = (
     r"pharmacy|chemist|chemists|helpline|help\s+line|advice\s+line|bank|building\s+society|surgery|practice"
     r"|trust|charity|foundation|campaign|app|website|web\s+site"
 )
-ORGANISATIONS = re.compile(
+ORGANISATION_BEFORE_NOUN = re.compile(
     rf"\b[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,2}}\s+(?:{ORGANISATION_NOUNS})\b"
     # a possessive before what only an organisation has: not "Ellie's app" (a child's phone) nor "Kai's line manager"
     rf"|\b[A-Z][\w&-]*['\u2019]s?\s+(?:[a-z]+\s+){{0,2}}?(?:helpline|help\s+line|advice\s+line|website|campaign)\b"
-    r"|\b(?:Home[-\s]Start|Hungry\s+Little\s+Minds|Sure\s+Start|Family\s+Lives|Winston['\u2019]s\s+Wish"
+)
+_ORGANISATION_SUBSTRINGS = (
+    "pharmac", "chemist", "help", "advice line", "bank", "building society", "surgery", "practice", "trust",
+    "charity", "foundation", "campaign", "app", "web",
+)
+ORGANISATIONS = re.compile(
+    r"\b(?:Home[-\s]Start|Hungry\s+Little\s+Minds|Sure\s+Start|Family\s+Lives|Winston['\u2019]s\s+Wish"
     r"|Action\s+for\s+Children|Citizens\s+Advice|Women['\u2019]s\s+Aid|Young\s+Minds|Place2Be|Gingerbread|Mencap"
     r"|Scope|Relate|Cruse|Barnardo['\u2019]?s|Lloyds|Boots|Superdrug|Barclays|Halifax|Greggs|Shelter|Refuge|Mind"
     r"|Samaritans|Kidscape|Coram|StepChange|Turn2us|Marie\s+Curie|Macmillan|Sue\s+Ryder|Tommy['\u2019]s|Sands)\b"
@@ -596,6 +607,7 @@ ACRONYMS = frozenset(
     cahms mhst ldn hb ftt mpft elsa kcsie wttsc fii""".split()
 )
 _MOSTLY_CAPITALS = 0.5
+CAPITALS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 
 
 def _capitals_as_names(text: str) -> str:
@@ -604,7 +616,9 @@ def _capitals_as_names(text: str) -> str:
     name when a names list has it or, unlisted, when it sounds like one (two vowels) where a name stands (after
     "asked", "with", "told"; before "said", "was"); an acronym (MASH, CAMHS, LADO), an English word said loudly
     ("NOT", "TWO YEARS") and text typed all in capitals are left alone."""
-    if not any(a.isupper() and b.isupper() and c.isupper() for a, b, c in zip(text, text[1:], text[2:])):
+    # Most reflections have no word in capitals but the work's acronyms: nothing more to do.
+    if all(match.group(0).lower() in ACRONYMS or match.group(0).lower() in SERVICES
+           for match in CAPITALS_WORD.finditer(text)):
         return text
     words = [(match.group(0), match.start()) for match in WORD.finditer(text)]
     shouted = [word for word, _ in words if len(word) >= 2 and word.isupper()]
@@ -629,6 +643,20 @@ def _capitals_as_names(text: str) -> str:
                 continue
         out[start + 1 : start + len(word)] = word[1:].lower()
     return "".join(out)
+
+
+def _names_of_no_one(text: str) -> list[re.Pattern]:
+    """The patterns for what names no one in the case to try on `text`: the slower ones only when a word they need
+    is there (a condition's noun, an organisation's, "said" after "as")."""
+    lower = text.lower()
+    patterns = [PUBLIC_CASES, CONDITIONS, PUBLIC_FIGURES, ORGANISATIONS]
+    if any(noun in lower for noun in _CONDITION_NOUNS):
+        patterns.append(CONDITION_BEFORE_NOUN)
+    if any(noun in lower for noun in _ORGANISATION_SUBSTRINGS):
+        patterns.append(ORGANISATION_BEFORE_NOUN)
+    if "words of" in lower or "as " in lower and any(verb in lower for verb in (" said", " wrote", " put it")):
+        patterns.append(QUOTED_FIGURE)
+    return patterns
 
 
 def _names(text: str) -> list[tuple[int, int]]:
@@ -663,8 +691,7 @@ def _names(text: str) -> list[tuple[int, int]]:
     inside = [word for word in words if not word.sentence_start]
     title_case = len(inside) >= 3 and sum(word.text[0].isupper() for word in inside) * 3 > len(inside) * 2
     # Spans that name no one whatever their words: national cases, conditions, public figures, organisations.
-    public = [match.span() for pattern in (PUBLIC_CASES, CONDITIONS, PUBLIC_FIGURES, ORGANISATIONS)
-              for match in pattern.finditer(text)]
+    public = [match.span(match.lastindex or 0) for pattern in _names_of_no_one(text) for match in pattern.finditer(text)]
     for i, word in enumerate(words):
         if public and any(start <= word.start < end for start, end in public):
             continue
@@ -1400,8 +1427,11 @@ FLAT_WHERE = re.compile(
     r"\b(?:flat|apartment|apt|maisonette|bedsit)\s+\d{1,4}[a-z]?\s+(?:above|over|behind|next\s+to|opposite|under"
     r"|below|by)\s+(?:the\s+)?[\w'\u2019-]+(?:\s+[\w'\u2019-]+)?"
     rf"|\bblock\s+(?:[A-Z]|\d{{1,3}})\s+(?:of|on|at|in)\s+(?:the\s+)?(?:[A-Za-z][\w'\u2019-]*\s+){{1,3}}?(?:estate|flats|towers?)\b"
-    rf"|\b{_FLOOR}\s+(?:of|at|in)\s+(?:the\s+)?(?-i:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}})"
-    rf"|\b(?:{_NOT_A_PLACE_WORD}[A-Za-z][\w'\u2019-]*\s+){{1,3}}?(?:estate|flats|towers?),?\s+{_FLOOR}\b",
+    rf"|\b{_FLOOR}\s+(?:of|at|in)\s+(?:the\s+)?(?-i:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}})",
+    re.IGNORECASE,
+)
+FLOOR_AFTER_ESTATE = re.compile(
+    rf"\b(?:{_NOT_A_PLACE_WORD}[A-Za-z][\w'\u2019-]*\s+){{1,3}}?(?:estate|flats|towers?),?\s+{_FLOOR}\b",
     re.IGNORECASE,
 )
 # What a number and a street type can also be: "3 weeks", "Year 7 Lane"... (only the words between are checked).
@@ -1428,6 +1458,8 @@ def _addresses(text: str) -> list[tuple[int, int]]:
     lower = text.lower()
     if any(word in lower for word in ("floor", "block", "flat", "apartment", "maisonette", "bedsit", " apt")):
         for match in FLAT_WHERE.finditer(text):
+            spans.append(match.span())
+        for match in FLOOR_AFTER_ESTATE.finditer(text) if "floor" in lower else ():
             spans.append(match.span())
     for match in NAMED_STREET.finditer(text):
         street = match.group(1)
@@ -1515,11 +1547,11 @@ DOB_WORD = re.compile(r"\bd\.?o\.?b\b")
 # A social media handle given without its "@", named by its platform or a label: "her tiktok is lil_bee_x0x",
 # "on snap as k1ng_tazz", "gamertag Shadowz_99", "username: kxng.dre07". The handle is a token with a digit, an
 # underscore or a dot inside it, within a few words after the platform's name (or just before "on <platform>").
+# (Matched on the lower-cased text: a case-blind pattern costs three times as much.)
 PLATFORM = re.compile(
-    r"\b(?:insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|facebook|fb|twitter|discord|xbox|psn|playstation|steam"
+    r"\b(?=[isftdxprmykwbgauh])(?:insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|facebook|fb|twitter|discord|xbox|psn|playstation|steam"
     r"|roblox|fortnite|minecraft|twitch|youtube|kik|telegram|whatsapp|threads|bereal|wizz|yubo|gamer\s?tag"
-    r"|user\s?name|handle|account|profile)\b",
-    re.IGNORECASE,
+    r"|user\s?name|handle|account|profile)\b"
 )
 HANDLE_TOKEN = re.compile(r"(?<![\w@./])[A-Za-z0-9][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@/])")
 _NOT_A_HANDLE = re.compile(r"\d+(?:am|pm|st|nd|rd|th|s|yrs?|yo|k|m|mg|ml|kg|hrs?|mins?|wks?|x)|[a-z]\.(?:[a-z]\.)*[a-z]",
@@ -1536,7 +1568,9 @@ def _handle_like(token: str) -> bool:
 def _platform_handles(text: str):
     lower = text.lower()
     # Most reflections name no platform: the token scan runs only after one of its words.
-    for platform in PLATFORM.finditer(text) if any(word in lower for word in _PLATFORM_SUBSTRINGS) else ():
+    if len(lower) != len(text):  # a letter whose lower case is longer ("İ"): positions would not line up
+        lower = text.translate({ord("\u0130"): "i"}).lower()
+    for platform in PLATFORM.finditer(lower) if len(lower) == len(text) else ():
         # The handle is the first word after the platform's name and what says it is a name ("is", "as", "her
         # name on there is"): "on xbox playing fifa23" names a game, not a person.
         for token in re.finditer(r"[^\s,:;=()\"'\u2018\u2019\u201c\u201d]+", text[platform.end() : platform.end() + 60]):
@@ -1562,11 +1596,6 @@ def _platform_handles(text: str):
 _HANDLE_LEAD_IN = frozenset(
     """is was as called name named on there her his their my our its it's username user handle gamertag tag
     account profile id by under the - – — was: is:""".split()
-)
-_PLATFORM_SUBSTRINGS = (
-    "insta", "ig", "snap", "sc", "tik", "tt", "facebook", "fb", "twitter", "discord", "xbox", "psn", "playstation",
-    "steam", "roblox", "fortnite", "minecraft", "twitch", "youtube", "kik", "telegram", "whatsapp", "threads",
-    "bereal", "wizz", "yubo", "tag", "name", "handle", "account", "profile",
 )
 
 
