@@ -340,7 +340,8 @@ PUBLIC_FIGURES = re.compile(
     r"|Oliver\s+Twist|Harry\s+Potter|Albert\s+Einstein|Maria\s+Montessori)\b"
 )
 QUOTED_FIGURE = re.compile(
-    r"\b[Aa]s\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})(?=\s+(?:once\s+|famously\s+)?(?:said|put\s+it|wrote)\b)"
+    r"\b[Aa]s\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})"
+    r"(?=\s+(?:once\s+|famously\s+)?(?:said|put\s+it|wrote)\b)"
     r"|\bwords\s+of\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})"
 )
 # Organisations with a name-like word: a capitalised word or two before what an organisation is ("Lloyds
@@ -691,7 +692,9 @@ def _names(text: str) -> list[tuple[int, int]]:
     inside = [word for word in words if not word.sentence_start]
     title_case = len(inside) >= 3 and sum(word.text[0].isupper() for word in inside) * 3 > len(inside) * 2
     # Spans that name no one whatever their words: national cases, conditions, public figures, organisations.
-    public = [match.span(match.lastindex or 0) for pattern in _names_of_no_one(text) for match in pattern.finditer(text)]
+    public = [
+        match.span(match.lastindex or 0) for pattern in _names_of_no_one(text) for match in pattern.finditer(text)
+    ]
     for i, word in enumerate(words):
         if public and any(start <= word.start < end for start, end in public):
             continue
@@ -1417,16 +1420,21 @@ NUMBER_BEFORE_STREET = re.compile(
 # ("on the main road") it is too often no address; abbreviated, it is one.
 LOWER_STREET = re.compile(
     r"\b(?:on|in|at|off|along|near|from|to|down|up|onto|opposite|behind|round|around|of)\s+"
-    r"((?!(?:the|a|an|my|our|his|her|their|this|that|one|same|other|first|next|main|least|last|most)\b)"
+    r"((?!(?:the|a|an|my|our|his|her|their|this|that|one|same|other|first|next|main|least|last|most"
+    r"|to|on|in|at|of|off|up|down|from|into|onto|round|near)\b)"
     r"(?:[a-z][\w'\u2019-]*\s+){1,2}(?:st|rd|ave|ln|cres|gdns|terr)\b\.?)(?!['\u2019]s)"
 )
 # A flat, a block or a floor where someone lives: "flat 3b above the chip shop", "block C of the Ashfield estate",
 # "the 7th floor of Cedar House", "Parkside estate, 4th floor".
-_FLOOR = r"(?:\d{1,2}(?:st|nd|rd|th)|ground|top|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+floor"
+_FLOOR = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)|ground|top|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+floor"
+)
 FLAT_WHERE = re.compile(
     r"\b(?:flat|apartment|apt|maisonette|bedsit)\s+\d{1,4}[a-z]?\s+(?:above|over|behind|next\s+to|opposite|under"
-    r"|below|by)\s+(?:the\s+)?[\w'\u2019-]+(?:\s+[\w'\u2019-]+)?"
-    rf"|\bblock\s+(?:[A-Z]|\d{{1,3}})\s+(?:of|on|at|in)\s+(?:the\s+)?(?:[A-Za-z][\w'\u2019-]*\s+){{1,3}}?(?:estate|flats|towers?)\b"
+    r"|below|by)\s+(?:the\s+)?[\w'\u2019-]+(?:\s+(?!(?:was|were|is|had|has|and|or|but|with|for|in|on|at|to|of|where"
+    r"|which|that|when)\b)[\w'\u2019-]+)?"
+    rf"|\bblock\s+(?:[A-Z]|\d{{1,3}})\s+(?:of|on|at|in)\s+(?:the\s+)?(?:[A-Za-z][\w'\u2019-]*\s+){{1,3}}?"
+    r"(?:estate|flats|towers?)\b"
     rf"|\b{_FLOOR}\s+(?:of|at|in)\s+(?:the\s+)?(?-i:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}})",
     re.IGNORECASE,
 )
