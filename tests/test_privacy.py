@@ -877,6 +877,11 @@ def test_acronyms_conditions_public_figures_organisations_and_routes_are_not_nam
         ("Addison said the house was cold", "Addison"),
         ("Parkinson's mum was never asked", "Parkinson"),
         ("We told MAISIE she could stay.", "MAISIE"),
+        ("ask JORDAN what he thinks", "JORDAN"),
+        ("I told Kai trust takes time", "Kai"),
+        ("we asked Amara practice questions for court", "Amara"),
+        ("Ellie's website had her school on it", "Ellie"),
+        ("We asked Nathan if Bell's palsy was the cause", "Nathan"),
     ],
 )
 def test_a_name_near_the_new_exceptions_is_still_found(text, name):

@@ -316,7 +316,7 @@ PUBLIC_CASES = re.compile(
 # few said without such a word are listed.
 _CONDITION_NOUNS = ("disease", "syndrome", "palsy", "dystrophy", "ataxia", "lymphoma", "sarcoma", "chorea")
 CONDITION_BEFORE_NOUN = re.compile(
-    r"\b[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?(?:[\s-]+[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?)?\s+(?:%s)\b"
+    r"\b[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?\s+(?:%s)\b"
     % "|".join(_CONDITION_NOUNS)
 )
 CONDITIONS = re.compile(
@@ -631,12 +631,18 @@ def _capitals_as_names(text: str) -> str:
             continue
         lower = word.lower().replace("\u2019", "'")
         bare = lower[:-2] if lower.endswith("'s") else lower
-        if bare in ACRONYMS or bare in SERVICES or bare in NOT_NAMES or names.is_english_word(bare):
+        if bare in ACRONYMS or bare in SERVICES or bare in NOT_NAMES:
             continue
         listed = _known_first_name(_Word(bare.title(), 0, len(bare), False, False))
-        if not listed:
-            previous = words[k - 1][0].lower() if k else ""
-            following = words[k + 1][0].lower() if k + 1 < len(words) else ""
+        previous = words[k - 1][0].lower() if k else ""
+        following = words[k + 1][0].lower() if k + 1 < len(words) else ""
+        if names.is_english_word(bare):
+            # A listed name that is also a word ("JORDAN", "WILL", "HOPE") only where a word said loudly is not:
+            # after asking or telling someone, before what a person said or did.
+            if not listed or not (previous in ("ask", "asked", "told", "tell", "met", "called", "named")
+                                  or following in PERSON_VERBS):
+                continue
+        elif not listed:
             in_place = previous in PERSON_BEFORE or previous in ("ask", "with", "and", "called", "named") or (
                 following in PERSON_VERBS or following in LOWER_PERSON_VERBS or following in ("was", "is")
             )
@@ -646,18 +652,39 @@ def _capitals_as_names(text: str) -> str:
     return "".join(out)
 
 
-def _names_of_no_one(text: str) -> list[re.Pattern]:
-    """The patterns for what names no one in the case to try on `text`: the slower ones only when a word they need
-    is there (a condition's noun, an organisation's, "said" after "as")."""
+def _names_of_no_one(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that name no one in the case: national cases, conditions, public figures, organisations.
+    The slower patterns run only when a word they need is there (a condition's noun, an organisation's, "said"
+    after "as")."""
     lower = text.lower()
     patterns = [PUBLIC_CASES, CONDITIONS, PUBLIC_FIGURES, ORGANISATIONS]
     if any(noun in lower for noun in _CONDITION_NOUNS):
         patterns.append(CONDITION_BEFORE_NOUN)
-    if any(noun in lower for noun in _ORGANISATION_SUBSTRINGS):
-        patterns.append(ORGANISATION_BEFORE_NOUN)
     if "words of" in lower or "as " in lower and any(verb in lower for verb in (" said", " wrote", " put it")):
         patterns.append(QUOTED_FIGURE)
-    return patterns
+    spans = [match.span(match.lastindex or 0) for pattern in patterns for match in pattern.finditer(text)]
+    for match in ORGANISATION_BEFORE_NOUN.finditer(text) if any(n in lower for n in _ORGANISATION_SUBSTRINGS) else ():
+        if _an_organisation(text, match):
+            spans.append(match.span())
+    return spans
+
+
+def _an_organisation(text: str, match: re.Match) -> bool:
+    """Whether a capitalised word before an organisation's noun is the organisation's name: not a child's
+    ("Ellie's website", "I told Kai trust takes time", "we asked Amara practice questions"). A first name is the
+    organisation's only after "the", "a", "at", "from" and the like ("the Hollie Guard app", "at the Jackson
+    practice") or with the noun capitalised ("Jackson Trust"); any other word is ("Lloyds pharmacy", "Shelter's
+    helpline")."""
+    words = WORD.findall(match.group(0))
+    name = re.sub(r"['\u2019]s$", "", words[0])
+    first = _Word(name, 0, len(name), False, False)
+    if not _known_first_name(first) and not _known_surname(first) or name.lower() in SERVICES:
+        return True
+    if words[-1][0].isupper():
+        return True
+    before = WORD.findall(text[max(0, match.start() - 12) : match.start()])
+    return bool(before) and before[-1].lower() in ("the", "a", "an", "at", "from", "via", "by", "our", "their",
+                                                   "local", "in", "on", "of")
 
 
 def _names(text: str) -> list[tuple[int, int]]:
@@ -692,9 +719,7 @@ def _names(text: str) -> list[tuple[int, int]]:
     inside = [word for word in words if not word.sentence_start]
     title_case = len(inside) >= 3 and sum(word.text[0].isupper() for word in inside) * 3 > len(inside) * 2
     # Spans that name no one whatever their words: national cases, conditions, public figures, organisations.
-    public = [
-        match.span(match.lastindex or 0) for pattern in _names_of_no_one(text) for match in pattern.finditer(text)
-    ]
+    public = _names_of_no_one(text)
     for i, word in enumerate(words):
         if public and any(start <= word.start < end for start, end in public):
             continue
