@@ -763,6 +763,8 @@ def found(text: str) -> list[tuple[str, str]]:
         ("her user name on roblox is pinkpanda2012", "pinkpanda2012"),
         ("k1ng_tazz on snap was the one the lads used", "k1ng_tazz"),
         ("we added her as lilbee99 on insta", "lilbee99"),
+        ("her @ on instagram is lilbee_07", "lilbee_07"),
+        ("his @ on tiktok? it's dre.wav", "dre.wav"),
     ],
 )
 def test_a_handle_named_by_its_platform_is_found_without_its_at_sign(text, handle):

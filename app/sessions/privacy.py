@@ -1608,7 +1608,7 @@ def _platform_handles(text: str):
         # name on there is"): "on xbox playing fifa23" names a game, not a person.
         for token in re.finditer(r"[^\s,:;=()\"'\u2018\u2019\u201c\u201d]+", text[platform.end() : platform.end() + 60]):
             word = token.group(0).rstrip(".!?")
-            if word.lower() in _HANDLE_LEAD_IN:
+            if word.lower() in _HANDLE_LEAD_IN or not any(letter.isalnum() for letter in word):
                 continue
             if HANDLE_TOKEN.fullmatch(word) and _handle_like(word):
                 start = platform.end() + token.start()
@@ -1628,7 +1628,7 @@ def _platform_handles(text: str):
 
 _HANDLE_LEAD_IN = frozenset(
     """is was as called name named on there her his their my our its it's username user handle gamertag tag
-    account profile id by under the - – — was: is:""".split()
+    account profile id by under the @ it s - – — was: is:""".split()
 )
 
 
