@@ -8,8 +8,9 @@ flags, the share that do identify someone. tests/fixtures/reflections.yaml is th
 against; reflections_heldout.yaml was written before it, reflections_heldout2.yaml after tuning and before its
 first run, reflections_blind.yaml and reflections_blind2.yaml by other authors before reading the detector,
 reflections_fresh.yaml before the changes it prompted and reflections_fresh2.yaml after them,
-reflections_fresh3.yaml on the classes the lead's unseen run found, before the changes for them; bench/README.md
-gives each one's first-run figures and what each miss was; none is tuned against before its first run. A
+reflections_fresh3.yaml and reflections_fresh4.yaml on the classes the lead's unseen runs found, before the
+changes for them; bench/README.md gives each one's first-run figures and what each miss was; none is tuned
+against before its first run. A
 reflection that names its briefing (`briefing: <id>`) is checked with that briefing's names allowed, as a
 session checks it. Also prints the
 detector's import time, the first call (which loads the names lists), the time per call on a 2,000-character
@@ -38,6 +39,7 @@ SETS = {
     "fresh": FIXTURES / "reflections_fresh.yaml",
     "fresh 2": FIXTURES / "reflections_fresh2.yaml",
     "fresh 3": FIXTURES / "reflections_fresh3.yaml",
+    "fresh 4": FIXTURES / "reflections_fresh4.yaml",
 }
 TODAY = date(2026, 11, 25)
 

@@ -273,7 +273,7 @@ def test_the_nudge_flags_at_least_95_percent_of_identifying_reflections_and_is_r
     "name",
     [
         "reflections_heldout.yaml", "reflections_heldout2.yaml", "reflections_blind.yaml", "reflections_blind2.yaml",
-        "reflections_fresh.yaml", "reflections_fresh2.yaml", "reflections_fresh3.yaml",
+        "reflections_fresh.yaml", "reflections_fresh2.yaml", "reflections_fresh3.yaml", "reflections_fresh4.yaml",
     ],
 )
 def test_the_nudge_does_as_well_on_reflections_it_was_not_built_against(name):
@@ -745,4 +745,146 @@ def test_the_briefings_own_names_theorists_languages_nationalities_and_listed_co
     ],
 )
 def test_a_name_said_to_be_someones_in_the_case_is_still_found(text, name):
+    assert name in names_found(text)
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(finding.kind, finding.text) for finding in find_personal_data(text, TODAY)]
+
+
+@pytest.mark.parametrize(
+    "text, handle",
+    [
+        # A handle without "@", named by its platform or a label, before or after it.
+        ("her tiktok is lil_bee_x0x", "lil_bee_x0x"),
+        ("he was on snap as k1ng_tazz", "k1ng_tazz"),
+        ("his insta: dan.o_23, all public", "dan.o_23"),
+        ("gamertag was Reaper_Xx7 and the older lads knew it", "Reaper_Xx7"),
+        ("her user name on roblox is pinkpanda2012", "pinkpanda2012"),
+        ("k1ng_tazz on snap was the one the lads used", "k1ng_tazz"),
+        ("we added her as lilbee99 on insta", "lilbee99"),
+        ("her @ on instagram is lilbee_07", "lilbee_07"),
+        ("his @ on tiktok? it's dre.wav", "dre.wav"),
+    ],
+)
+def test_a_handle_named_by_its_platform_is_found_without_its_at_sign(text, handle):
+    assert ("handle", handle) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A platform named with a time, a game, a count or a word after it names no one.
+        "on xbox playing fifa23 till 3am",
+        "she was on insta at 2am every night",
+        "selling ps5s on fb marketplace",
+        "the username and password for Mosaic were shared",
+        "her risk profile went up in Y10",
+        "he couldn't handle the 3rd visit in a week",
+        "she had tiktok, snapchat and instagram by age 9",
+    ],
+)
+def test_a_platform_with_a_time_a_game_or_a_number_after_it_is_no_handle(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, address",
+    [
+        # Flats, blocks and floors, and streets with their type abbreviated in lower case.
+        ("flat 4a over the bakery was damp", "flat 4a over the bakery"),
+        ("they were in block B of the Holt Park estate", "block B of the Holt Park estate"),
+        ("she was on the 12th floor of Jubilee Tower", "12th floor of Jubilee Tower"),
+        ("the Northfield estate, 3rd floor, no lift", "Northfield estate, 3rd floor"),
+        ("dad lived off station rd with his new partner", "station rd"),
+        ("the flat on victoria ave had no heating", "victoria ave"),
+        ("they moved round to willow cres", "willow cres"),
+    ],
+)
+def test_flats_blocks_floors_and_abbreviated_streets_are_addresses(text, address):
+    assert ("address", address) in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was on the 3rd floor of the office when the call came",
+        "we stayed late on the first floor",
+        "the family lived in a flat above a shop",
+        "at least st johns ambulance turned up",
+        "the flat was on the main rd",
+    ],
+)
+def test_a_floor_of_an_unnamed_building_or_an_ordinary_phrase_is_no_address(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # A name in capitals inside an ordinary sentence: listed, or where a name stands.
+        ("Did anyone ask SAOIRSE what she wanted?", "SAOIRSE"),
+        ("We sat with JAYDEN for an hour.", "JAYDEN"),
+        ("ZAINAB told us the truth eventually.", "ZAINAB"),
+        ("The nurse had seen KAILANI twice.", "KAILANI"),
+        # A lower-case full name after a role and whose case it is.
+        ("the social worker on ours jo pemberton", "jo pemberton"),
+        ("the senco on the case, priya shah, had it right", "priya"),
+        ("health visitor kerry-ann lewis saw the baby", "kerry-ann"),
+    ],
+)
+def test_names_in_capitals_and_lower_case_full_names_after_a_role_are_found(text, name):
+    assert any(name in found_name for found_name in names_found(text)), names_found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The work's acronyms and English words in capitals.
+        "It was NOT ok that the GP and CAMHS said NFA.",
+        "The LADO and the DSL met the MASH on Tuesday.",
+        "the case went to ICPC and then RCPC within a month",
+        "A boy called FII by the paediatrician? No, the diagnosis was FII.",
+        "WE NEED TO TALK ABOUT NEGLECT",
+        # Conditions named after people.
+        "Down's syndrome and autism in the same sibling group",
+        "Dad's Crohn's meant long hospital stays",
+        "Asperger's was on the old diagnosis",
+        "Munchausen by proxy is now called fabricated illness",
+        "Her Tourette's tics were read as defiance.",
+        "A baby with Hirschsprung's disease and a mum with Bell's palsy",
+        # Public figures the work measures itself against.
+        "Florence Nightingale would be horrified by our notes",
+        "Elizabeth Fry would not recognise the prisons now",
+        "As Desmond Tutu once said, we pull people out of the river.",
+        # Organisations with a name-like word.
+        "Lloyds pharmacy rang about the missed prescriptions",
+        "We got vouchers from Boots and the Shelter helpline number",
+        "Hungry Little Minds and Home-Start both came in",
+        "The Ashworth practice never had a named GP for her.",
+        "Gingerbread's advice line was the only help for dad.",
+        # Places on a route.
+        "Family fled Syria through Jordan and then Turkey",
+        "They crossed Albania and went through Kosovo",
+    ],
+)
+def test_acronyms_conditions_public_figures_organisations_and_routes_are_not_names(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # A child with a name those rules also know is still a child.
+        ("Addison said the house was cold", "Addison"),
+        ("Parkinson's mum was never asked", "Parkinson"),
+        ("We told MAISIE she could stay.", "MAISIE"),
+        ("ask JORDAN what he thinks", "JORDAN"),
+        ("I told Kai trust takes time", "Kai"),
+        ("we asked Amara practice questions for court", "Amara"),
+        ("Ellie's website had her school on it", "Ellie"),
+        ("We asked Nathan if Bell's palsy was the cause", "Nathan"),
+    ],
+)
+def test_a_name_near_the_new_exceptions_is_still_found(text, name):
     assert name in names_found(text)

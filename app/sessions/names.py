@@ -272,6 +272,8 @@ def places() -> frozenset[str]:
     for area in json.loads(databases.joinpath("iso3166-2.json").read_text(encoding="utf-8"))["3166-2"]:
         if area["code"].startswith("GB-"):
             add(area["name"])
+    # Places families flee from or through that ISO 3166 has no code for.
+    listed.update(("kosovo", "kurdistan", "gaza", "west bank", "darfur", "tigray", "balochistan", "chechnya"))
     return frozenset(listed)
 
 

@@ -101,7 +101,10 @@ RELATIONS = frozenset(
     .split()
 )
 # Roles that are followed by a person's name: "the health visitor, Karen", "social worker Mark".
-ROLES = frozenset("worker visitor teacher nurse officer head headteacher midwife manager lead sw hv pcso".split())
+ROLES = frozenset(
+    """worker visitor teacher nurse officer head headteacher midwife manager lead sw hv pcso iro dsl ddsl senco
+    sendco keyworker advocate paediatrician therapist counsellor practitioner coordinator""".split()
+)
 # Words after "the X ..." that make X a family's surname: "the Walker family", "the Kowalski twins".
 FAMILY_WORDS = frozenset(
     "family families household children kids boys girls twins brothers sisters siblings household's family's "
@@ -308,6 +311,62 @@ PUBLIC_CASES = re.compile(
     r"|(?<!Mr\s)(?<!Mrs\s)(?<!Ms\s)(?<!Miss\s)(?:(?:Professor|Prof\.?|Eileen)\s+)?Munro|(?:Lord\s+)?Laming)\b",
     re.IGNORECASE,
 )
+# Conditions named after the doctors who described them: "Down's syndrome", "dad's Crohn's", "Bell's palsy",
+# "Munchausen's by proxy". Any capitalised word before "disease", "syndrome", "palsy" and their kind is one; the
+# few said without such a word are listed.
+_CONDITION_NOUNS = ("disease", "syndrome", "palsy", "dystrophy", "ataxia", "lymphoma", "sarcoma", "chorea")
+CONDITION_BEFORE_NOUN = re.compile(
+    r"\b[A-Z][\w\u00c0-\u024f-]*(?:['\u2019]s?)?\s+(?:%s)\b"
+    % "|".join(_CONDITION_NOUNS)
+)
+CONDITIONS = re.compile(
+    # said with the possessive alone ("grandad's Parkinson's"); a first name among them ("Addison") needs the noun
+    r"\b(?:Crohn|Parkinson|Huntington|Alzheimer|Asperger|Tourette|Munchausen|Hodgkin|Cushing|Raynaud|Hirschsprung"
+    r"|Kawasaki|M[eé]ni[eè]re|Sj[oö]gren)['\u2019]s(?=\W|$)"
+    r"(?!\s+(?:mum|dad|mother|father|nan|brother|sister|son|daughter|family|house|baby)\b)"
+    # and said bare ("Munchausen by proxy", "has Asperger")
+    r"|\b(?:Munchausen|Asperger|Perthes|Duchenne|Marfan|Ehlers[-\s]Danlos|Guillain[-\s]Barr[eé]|Osgood[-\s]Schlatter"
+    r"|Tay[-\s]Sachs|Prader[-\s]Willi)\b"
+)
+# Historical and public figures a reflection measures practice against ("Florence Nightingale would be
+# horrified", "as Nelson Mandela said"): the reformers, nurses and campaigners of health and children's welfare,
+# the writers and leaders quoted about children, and anyone quoted with "as X said" or "in the words of X".
+PUBLIC_FIGURES = re.compile(
+    r"\b(?:Florence\s+Nightingale|Mary\s+Seacole|Edith\s+Cavell|Elizabeth\s+Fry|Octavia\s+Hill|Thomas\s+Coram"
+    r"|Eglantyne\s+Jebb|Lord\s+Shaftesbury|William\s+Wilberforce|Emmeline\s+Pankhurst|Aneurin\s+Bevan|Nye\s+Bevan"
+    r"|William\s+Beveridge|Joseph\s+Rowntree|Seebohm\s+Rowntree|Charles\s+Dickens|Nelson\s+Mandela"
+    r"|Martin\s+Luther\s+King|Mahatma\s+Gandhi|Mother\s+Teresa|Rosa\s+Parks|Maya\s+Angelou|Desmond\s+Tutu"
+    r"|Frederick\s+Douglass|Winston\s+Churchill|Malala(?:\s+Yousafzai)?|Marcus\s+Rashford|Princess\s+Diana"
+    r"|Oliver\s+Twist|Harry\s+Potter|Albert\s+Einstein|Maria\s+Montessori)\b"
+)
+QUOTED_FIGURE = re.compile(
+    r"\b[Aa]s\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})"
+    r"(?=\s+(?:once\s+|famously\s+)?(?:said|put\s+it|wrote)\b)"
+    r"|\bwords\s+of\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){1,2})"
+)
+# Organisations with a name-like word: a capitalised word or two before what an organisation is ("Lloyds
+# pharmacy", "the Wickham surgery", "the Hartley Trust", "the Hollie Guard app", "Shelter's helpline", "Refuge's
+# website", "Shelter's housing advice line"), and the UK charities, campaigns and shops reflections name that
+# look like names or words.
+ORGANISATION_NOUNS = (
+    r"pharmacy|chemist|chemists|helpline|help\s+line|advice\s+line|bank|building\s+society|surgery|practice"
+    r"|trust|charity|foundation|campaign|app|website|web\s+site"
+)
+ORGANISATION_BEFORE_NOUN = re.compile(
+    rf"\b[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){{0,2}}\s+(?:{ORGANISATION_NOUNS})\b"
+    # a possessive before what only an organisation has: not "Ellie's app" (a child's phone) nor "Kai's line manager"
+    rf"|\b[A-Z][\w&-]*['\u2019]s?\s+(?:[a-z]+\s+){{0,2}}?(?:helpline|help\s+line|advice\s+line|website|campaign)\b"
+)
+_ORGANISATION_SUBSTRINGS = (
+    "pharmac", "chemist", "help", "advice line", "bank", "building society", "surgery", "practice", "trust",
+    "charity", "foundation", "campaign", "app", "web",
+)
+ORGANISATIONS = re.compile(
+    r"\b(?:Home[-\s]Start|Hungry\s+Little\s+Minds|Sure\s+Start|Family\s+Lives|Winston['\u2019]s\s+Wish"
+    r"|Action\s+for\s+Children|Citizens\s+Advice|Women['\u2019]s\s+Aid|Young\s+Minds|Place2Be|Gingerbread|Mencap"
+    r"|Scope|Relate|Cruse|Barnardo['\u2019]?s|Lloyds|Boots|Superdrug|Barclays|Halifax|Greggs|Shelter|Refuge|Mind"
+    r"|Samaritans|Kidscape|Coram|StepChange|Turn2us|Marie\s+Curie|Macmillan|Sue\s+Ryder|Tommy['\u2019]s|Sands)\b"
+)
 # Services, apps and case-record systems that reflections name and no English word list has (the agencies,
 # the social networks and the shops are in NOT_NAMES).
 SERVICES = frozenset(
@@ -323,7 +382,8 @@ SERVICES = frozenset(
 # ("talked to Bronwen").
 # "on" too: "on Insta", "on Depo Provera", "on Mosaic" (an app, a medicine, a system).
 PLACE_BEFORE = frozenset(
-    "in at from near around across towards toward into within outside inside via of off on using".split()
+    "in at from near around across towards toward into within outside inside via of off on using through thru"
+    .split()
 )
 TALKED = frozenset(
     """talk talks talked talking spoke speak speaks speaking spoken say said listen listens listened listening
@@ -539,6 +599,94 @@ def _plural_surname(word: _Word) -> bool:
     return False
 
 
+# Acronyms the work writes in capitals, which a word in capitals inside an ordinary sentence usually is.
+ACRONYMS = frozenset(
+    """mash camhs gp dsl ddsl nfa cp cin lado ehcp ehc send senco sendco iro marac mappa dv da dva cse cce csa fgm
+    plo icpc rcpc cla lac uasc adhd asd asc ptsd ocd gcse gcses neet pru ap nhs ae icu nicu scbu csc dfe ofsted cqc
+    icb pcso cid jtai cspr scr lscp sab nps yot yos idva isva miam salt ot tac taf caf eha fsw asb dbs dob aka asap
+    fyi tbh imo omg lol irl rip ico gdpr safer unicef unesco ngo sen hmrc dwp ucas sats ks tafs pep lsa ta ehat
+    cahms mhst ldn hb ftt mpft elsa kcsie wttsc fii""".split()
+)
+_MOSTLY_CAPITALS = 0.5
+CAPITALS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+
+
+def _capitals_as_names(text: str) -> str:
+    """`text` with each name typed in capitals inside an otherwise ordinary sentence written as a name ("Did anyone
+    ask SAOIRSE" -> "Did anyone ask Saoirse"), the same length, so the name rules see it. A word in capitals is a
+    name when a names list has it or, unlisted, when it sounds like one (two vowels) where a name stands (after
+    "asked", "with", "told"; before "said", "was"); an acronym (MASH, CAMHS, LADO), an English word said loudly
+    ("NOT", "TWO YEARS") and text typed all in capitals are left alone."""
+    # Most reflections have no word in capitals but the work's acronyms: nothing more to do.
+    if all(match.group(0).lower() in ACRONYMS or match.group(0).lower() in SERVICES
+           for match in CAPITALS_WORD.finditer(text)):
+        return text
+    words = [(match.group(0), match.start()) for match in WORD.finditer(text)]
+    shouted = [word for word, _ in words if len(word) >= 2 and word.isupper()]
+    if len(shouted) > len(words) * _MOSTLY_CAPITALS:
+        return text
+    out = list(text)
+    for k, (word, start) in enumerate(words):
+        if len(word) < 3 or not word.isupper():
+            continue
+        lower = word.lower().replace("\u2019", "'")
+        bare = lower[:-2] if lower.endswith("'s") else lower
+        if bare in ACRONYMS or bare in SERVICES or bare in NOT_NAMES:
+            continue
+        listed = _known_first_name(_Word(bare.title(), 0, len(bare), False, False))
+        previous = words[k - 1][0].lower() if k else ""
+        following = words[k + 1][0].lower() if k + 1 < len(words) else ""
+        if names.is_english_word(bare):
+            # A listed name that is also a word ("JORDAN", "WILL", "HOPE") only where a word said loudly is not:
+            # after asking or telling someone, before what a person said or did.
+            if not listed or not (previous in ("ask", "asked", "told", "tell", "met", "called", "named")
+                                  or following in PERSON_VERBS):
+                continue
+        elif not listed:
+            in_place = previous in PERSON_BEFORE or previous in ("ask", "with", "and", "called", "named") or (
+                following in PERSON_VERBS or following in LOWER_PERSON_VERBS or following in ("was", "is")
+            )
+            if not in_place or len(re.findall(r"[aeiouy]", bare)) < 2:
+                continue
+        out[start + 1 : start + len(word)] = word[1:].lower()
+    return "".join(out)
+
+
+def _names_of_no_one(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that name no one in the case: national cases, conditions, public figures, organisations.
+    The slower patterns run only when a word they need is there (a condition's noun, an organisation's, "said"
+    after "as")."""
+    lower = text.lower()
+    patterns = [PUBLIC_CASES, CONDITIONS, PUBLIC_FIGURES, ORGANISATIONS]
+    if any(noun in lower for noun in _CONDITION_NOUNS):
+        patterns.append(CONDITION_BEFORE_NOUN)
+    if "words of" in lower or "as " in lower and any(verb in lower for verb in (" said", " wrote", " put it")):
+        patterns.append(QUOTED_FIGURE)
+    spans = [match.span(match.lastindex or 0) for pattern in patterns for match in pattern.finditer(text)]
+    for match in ORGANISATION_BEFORE_NOUN.finditer(text) if any(n in lower for n in _ORGANISATION_SUBSTRINGS) else ():
+        if _an_organisation(text, match):
+            spans.append(match.span())
+    return spans
+
+
+def _an_organisation(text: str, match: re.Match) -> bool:
+    """Whether a capitalised word before an organisation's noun is the organisation's name: not a child's
+    ("Ellie's website", "I told Kai trust takes time", "we asked Amara practice questions"). A first name is the
+    organisation's only after "the", "a", "at", "from" and the like ("the Hollie Guard app", "at the Jackson
+    practice") or with the noun capitalised ("Jackson Trust"); any other word is ("Lloyds pharmacy", "Shelter's
+    helpline")."""
+    words = WORD.findall(match.group(0))
+    name = re.sub(r"['\u2019]s$", "", words[0])
+    first = _Word(name, 0, len(name), False, False)
+    if not _known_first_name(first) and not _known_surname(first) or name.lower() in SERVICES:
+        return True
+    if words[-1][0].isupper():
+        return True
+    before = WORD.findall(text[max(0, match.start() - 12) : match.start()])
+    return bool(before) and before[-1].lower() in ("the", "a", "an", "at", "from", "via", "by", "our", "their",
+                                                   "local", "in", "on", "of")
+
+
 def _names(text: str) -> list[tuple[int, int]]:
     """Spans of text that name a person or a family."""
     words = _words(text)
@@ -570,7 +718,8 @@ def _names(text: str) -> list[tuple[int, int]]:
     # a name (the lists and the context rules still apply).
     inside = [word for word in words if not word.sentence_start]
     title_case = len(inside) >= 3 and sum(word.text[0].isupper() for word in inside) * 3 > len(inside) * 2
-    public = [match.span() for match in PUBLIC_CASES.finditer(text)]
+    # Spans that name no one whatever their words: national cases, conditions, public figures, organisations.
+    public = _names_of_no_one(text)
     for i, word in enumerate(words):
         if public and any(start <= word.start < end for start, end in public):
             continue
@@ -583,7 +732,7 @@ def _names(text: str) -> list[tuple[int, int]]:
             # Initials given as a name: "known as JJ", "a boy called TJ".
             if word.text.isupper() and 2 <= len(word.text) <= 3 and (
                 _called_before(text, word.start) or _after_nickname(words, i, joined)
-            ) and word.lower not in TEXT_SPEAK:
+            ) and word.lower not in TEXT_SPEAK and word.lower not in ACRONYMS:
                 add(i, 1)
                 continue
             # A surname typed in lower case after a title or a rank: "sergeant davies", "mrs begum", "pc hughes".
@@ -654,7 +803,11 @@ def _names(text: str) -> list[tuple[int, int]]:
             # listed first name ("mum said jayden was ...", "a girl called amara", "spoke to the head about
             # reuben"), or a word no list and no dictionary has where only a person stands ("i remember tiegan
             # from ...", "a boy called ruairidh", "tiegan said").
-            elif word.text.islower() and len(word.lower) >= 3 and word.lower not in ORDINARY_WORDS and (
+            elif word.text.islower() and word.lower not in ORDINARY_WORDS and (
+                # two letters ("jo", "ty") only with a listed surname after them: "social worker jo pemberton"
+                len(word.lower) >= 3 or following is not None and joined(i, i + 1) and following.text.islower()
+                and len(following.lower) >= 3 and _known_surname(following) and lower_case_name
+            ) and (
                 word.lower not in LOWER_CASE_WORDS and word.lower not in NOT_NAMES and word.lower not in SERVICES
                 # "tick-box": a hyphenated word only when every part is a name ("lacey-mae")
                 and all(_known_first_name(_Word(part, 0, 0, False, False)) for part in word.lower.split("-")[1:])
@@ -663,10 +816,18 @@ def _names(text: str) -> list[tuple[int, int]]:
                 position = _lower_name_position(text, words, i, joined) if lower_case_name or unknown else ""
                 # A listed name that is also an English word ("kai", "mentor", "liberty") needs "called" or what
                 # a person does after it: "with mentor support" and "about liberty" are words.
-                if names.is_english_word(word.lower) and position not in ("called", "verb"):
+                # ... unless a surname no dictionary has follows it where a person stands ("the social worker on
+                # ours jo pemberton").
+                surname_follows = (
+                    following is not None and joined(i, i + 1) and following.text.islower()
+                    and _known_surname(following) and not names.is_english_word(following.lower)
+                )
+                if names.is_english_word(word.lower) and position not in ("called", "verb") and not (
+                    position == "takes a person" and surname_follows
+                ):
                     position = ""
                 if position in ("called", "verb", "takes a person") or (position and lower_case_name):
-                    add(i, 1)
+                    add(i, 2 if surname_follows else 1)
             continue
         if word.lower in TEXT_SPEAK:  # "Tbh", "Ta", "Thankyou"
             continue
@@ -810,7 +971,10 @@ def _names(text: str) -> list[tuple[int, int]]:
 
 # Before a country or a council area, where someone comes from, lives or goes: "came from Jordan", "moved to
 # Kirklees", "lived in Georgia" (but "talked to Jordan" is a person: see TALKED).
-PLACE_PREPOSITIONS = frozenset("in from to into across around near via visiting toward towards back".split())
+# "through" and "fled" too: a route ("fled Syria through Jordan", "came via Libya") passes places, not people.
+PLACE_PREPOSITIONS = frozenset(
+    "in from to into across around near via visiting toward towards back through thru fled crossed".split()
+)
 
 
 def _a_place(words: list[_Word], i: int, joined) -> bool:
@@ -1043,6 +1207,12 @@ def _lower_name_position(text: str, words: list[_Word], i: int, joined) -> str:
         or previous.lower == "of" and i >= 2 and words[i - 2].lower in PERSON_OF
     ):
         return "takes a person"
+    # A role and whose it is, then the name: "the social worker on ours jo pemberton", "the iro on the case, dev
+    # patel", "health visitor for that family kerry lewis".
+    if previous is not None and previous.lower in ("ours", "case", "family", "team", "caseload") and _between(
+        text, previous, words[i], r"\s*[,:(–—-]?\s*"
+    ) and any(word.lower in ROLES for word in words[max(0, i - 6) : i - 1]):
+        return "takes a person"
     if after < len(words) and joined(after - 1, after) and words[after].lower in LOWER_PERSON_AFTER:
         return "weak"
     return ""
@@ -1271,6 +1441,32 @@ NUMBER_AFTER_STREET = re.compile(rf"\b({_PLACE_WITH_TYPE}),?\s+(?:at\s+)?{_HOUSE
 NUMBER_BEFORE_STREET = re.compile(
     rf"{_HOUSE_NUMBER},?\s+(?:(?:on|in|at|of|off)\s+)?(?:the\s+)?({_PLACE_WITH_TYPE})", re.IGNORECASE
 )
+# A street in lower case with its type abbreviated: "on market st", "off chapel rd", "down brook ln". Written out
+# ("on the main road") it is too often no address; abbreviated, it is one.
+LOWER_STREET = re.compile(
+    r"\b(?:on|in|at|off|along|near|from|to|down|up|onto|opposite|behind|round|around|of)\s+"
+    r"((?!(?:the|a|an|my|our|his|her|their|this|that|one|same|other|first|next|main|least|last|most"
+    r"|to|on|in|at|of|off|up|down|from|into|onto|round|near)\b)"
+    r"(?:[a-z][\w'\u2019-]*\s+){1,2}(?:st|rd|ave|ln|cres|gdns|terr)\b\.?)(?!['\u2019]s)"
+)
+# A flat, a block or a floor where someone lives: "flat 3b above the chip shop", "block C of the Ashfield estate",
+# "the 7th floor of Cedar House", "Parkside estate, 4th floor".
+_FLOOR = (
+    r"(?:\d{1,2}(?:st|nd|rd|th)|ground|top|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\s+floor"
+)
+FLAT_WHERE = re.compile(
+    r"\b(?:flat|apartment|apt|maisonette|bedsit)\s+\d{1,4}[a-z]?\s+(?:above|over|behind|next\s+to|opposite|under"
+    r"|below|by)\s+(?:the\s+)?[\w'\u2019-]+(?:\s+(?!(?:was|were|is|had|has|and|or|but|with|for|in|on|at|to|of|where"
+    r"|which|that|when)\b)[\w'\u2019-]+)?"
+    rf"|\bblock\s+(?:[A-Z]|\d{{1,3}})\s+(?:of|on|at|in)\s+(?:the\s+)?(?:[A-Za-z][\w'\u2019-]*\s+){{1,3}}?"
+    r"(?:estate|flats|towers?)\b"
+    rf"|\b{_FLOOR}\s+(?:of|at|in)\s+(?:the\s+)?(?-i:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}})",
+    re.IGNORECASE,
+)
+FLOOR_AFTER_ESTATE = re.compile(
+    rf"\b(?:{_NOT_A_PLACE_WORD}[A-Za-z][\w'\u2019-]*\s+){{1,3}}?(?:estate|flats|towers?),?\s+{_FLOOR}\b",
+    re.IGNORECASE,
+)
 # What a number and a street type can also be: "3 weeks", "Year 7 Lane"... (only the words between are checked).
 _NOT_STREET_WORDS = frozenset("the a an of and or to in on at for with was were is are had has".split())
 
@@ -1290,6 +1486,14 @@ def _addresses(text: str) -> list[tuple[int, int]]:
                 spans.append(match.span())
     for match in COMPOUND_STREET.finditer(text):
         spans.append(match.span(1))
+    for match in LOWER_STREET.finditer(text):
+        spans.append(match.span(1))
+    lower = text.lower()
+    if any(word in lower for word in ("floor", "block", "flat", "apartment", "maisonette", "bedsit", " apt")):
+        for match in FLAT_WHERE.finditer(text):
+            spans.append(match.span())
+        for match in FLOOR_AFTER_ESTATE.finditer(text) if "floor" in lower else ():
+            spans.append(match.span())
     for match in NAMED_STREET.finditer(text):
         street = match.group(1)
         first = street.split()[0].lower()
@@ -1371,6 +1575,61 @@ _RESIDENCE_SUBSTRINGS = (
 )
 _BED_SUBSTRINGS = ("room", "rm ", "bed ", "pitch", "plot", "bay ", "cabin", "caravan")
 DOB_WORD = re.compile(r"\bd\.?o\.?b\b")
+
+
+# A social media handle given without its "@", named by its platform or a label: "her tiktok is lil_bee_x0x",
+# "on snap as k1ng_tazz", "gamertag Shadowz_99", "username: kxng.dre07". The handle is a token with a digit, an
+# underscore or a dot inside it, within a few words after the platform's name (or just before "on <platform>").
+# (Matched on the lower-cased text: a case-blind pattern costs three times as much.)
+PLATFORM = re.compile(
+    r"\b(?=[isftdxprmykwbgauh])(?:insta(?:gram)?|ig|snap(?:chat)?|sc|tik\s?tok|tt|facebook|fb|twitter|discord|xbox|psn|playstation|steam"
+    r"|roblox|fortnite|minecraft|twitch|youtube|kik|telegram|whatsapp|threads|bereal|wizz|yubo|gamer\s?tag"
+    r"|user\s?name|handle|account|profile)\b"
+)
+HANDLE_TOKEN = re.compile(r"(?<![\w@./])[A-Za-z0-9][A-Za-z0-9_.]{1,28}[A-Za-z0-9_](?![\w@/])")
+_NOT_A_HANDLE = re.compile(r"\d+(?:am|pm|st|nd|rd|th|s|yrs?|yo|k|m|mg|ml|kg|hrs?|mins?|wks?|x)|[a-z]\.(?:[a-z]\.)*[a-z]",
+                           re.IGNORECASE)
+
+
+def _handle_like(token: str) -> bool:
+    """A username, not a word, a time ("3am"), a number or an abbreviation ("e.g", "a.m")."""
+    letters = sum(letter.isalpha() for letter in token)
+    marked = "_" in token or "." in token.strip(".") or any(letter.isdigit() for letter in token)
+    return letters >= 3 and marked and not _NOT_A_HANDLE.fullmatch(token) and not token.replace(".", "").isdigit()
+
+
+def _platform_handles(text: str):
+    lower = text.lower()
+    # Most reflections name no platform: the token scan runs only after one of its words.
+    if len(lower) != len(text):  # a letter whose lower case is longer ("İ"): positions would not line up
+        lower = text.translate({ord("\u0130"): "i"}).lower()
+    for platform in PLATFORM.finditer(lower) if len(lower) == len(text) else ():
+        # The handle is the first word after the platform's name and what says it is a name ("is", "as", "her
+        # name on there is"): "on xbox playing fifa23" names a game, not a person.
+        for token in re.finditer(r"[^\s,:;=()\"'\u2018\u2019\u201c\u201d]+", text[platform.end() : platform.end() + 60]):
+            word = token.group(0).rstrip(".!?")
+            if word.lower() in _HANDLE_LEAD_IN or not any(letter.isalnum() for letter in word):
+                continue
+            if HANDLE_TOKEN.fullmatch(word) and _handle_like(word):
+                start = platform.end() + token.start()
+                yield start, start + len(word)
+            break
+        # Or just before "on <platform>": "k1ng_tazz on snap", "added as lilbee99 on insta" (not "selling ps5s on
+        # fb": without an underscore or a dot, a word that says a name comes first).
+        before = re.search(r"(?:\b(\w+)\s+)?(?<![\w@./])([A-Za-z0-9][A-Za-z0-9_.]{1,28}[A-Za-z0-9_])\s+on\s+$",
+                           text[max(0, platform.start() - 45) : platform.start()])
+        if before and _handle_like(before.group(2)) and (
+            "_" in before.group(2) or "." in before.group(2)
+            or (before.group(1) or "").lower() in ("as", "is", "was", "called", "named", "follow", "followed", "add", "added")
+        ):
+            start = max(0, platform.start() - 45) + before.start(2)
+            yield start, start + len(before.group(2))
+
+
+_HANDLE_LEAD_IN = frozenset(
+    """is was as called name named on there her his their my our its it's username user handle gamertag tag
+    account profile id by under the @ it s - – — was: is:""".split()
+)
 
 
 def _labelled_health_numbers(text: str):
@@ -1456,6 +1715,8 @@ def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = f
     if "@" in text:
         for match in HANDLE.finditer(text):
             add("handle", *match.span())
+    for start, end in _platform_handles(text):
+        add("handle", start, end)
     for match in NHS_NUMBER.finditer(text):
         if nhs_number_is_valid("".join(match.groups())):
             add("nhs_number", *match.span())
@@ -1480,7 +1741,7 @@ def find_personal_data(text: str, today: date, allowed_names: frozenset[str] = f
         add(kind, start, end)
     lower = text.lower()
     about_the_briefing = any(word in lower for word in ("briefing", "case study", "review", "scenario", "vignette", "cspr", "scr"))
-    for start, end in _names(text):
+    for start, end in _names(_capitals_as_names(text)):
         if allowed_names and all(_fold(word) in allowed_names for word in WORD.findall(text[start:end])):
             continue
         if about_the_briefing and _the_briefings_own(text, start, end):
