@@ -259,12 +259,19 @@ def _import_lines(
         _fill_in_title(briefing, report, title_token, title)
     else:
         briefing.title = title or ""
+    if cleaned.subtitle:
+        # "A local child safeguarding practice review" under the title: it qualifies the title, it is not a section.
+        briefing.source = f"{briefing.source or title_token.text if title_token else ''}: {cleaned.subtitle}".lstrip(": ")
+        report.check(
+            f"The line '{cleaned.subtitle}' under the title was taken as its subtitle and kept in 'source'.",
+            field="title",
+        )
     if publisher and not briefing.publisher:
         briefing.publisher = publisher
         report.check(f"The publisher '{publisher}' was taken from the page's details.", field="publisher")
     if cleaned.publisher and not briefing.publisher:
         briefing.publisher = cleaned.publisher
-        report.check(f"The publisher '{cleaned.publisher}' was taken from the masthead above the title.",
+        report.check(f"The publisher '{cleaned.publisher}' was taken from the masthead or a 'Source:' line.",
                      field="publisher")
     for found, where in ((date, "the page's details"), (cleaned.date, "a date line")):
         if found and not briefing.date:

@@ -1,0 +1,115 @@
+"""The importer on layouts written here in several wordings, not taken from the corpus, so that what it does holds
+for briefings it has never seen: page controls and photo descriptions before the title, subtitles, details
+lines, statement headings, label headings, trailing links, definitions on a page about a subject, ids for
+generic titles, and listing pages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.briefings.importing import import_text
+
+
+def kinds(result) -> list[tuple[str, str]]:
+    return [(section.kind, section.heading) for section in result.briefing.sections]
+
+
+def reasons(result) -> dict[str, str]:
+    return {entry.text: entry.reason for entry in result.report.set_aside}
+
+
+# --- class 1: the title is the briefing's own, not a page control or a photo's description ---------------------
+
+
+@pytest.mark.parametrize(
+    "control, reason",
+    [
+        ("Quick Exit", "navigation"),
+        ("Exit this site now", "navigation"),
+        ("Leave this site", "navigation"),
+        ("Hide page", "navigation"),
+        ("Accessibility", "accessibility toolbar"),
+        ("Menu", "navigation"),
+        ("Search", "navigation"),
+        ("Home > Learning > Case reviews", "navigation"),
+        ("Home / Adults / Reviews", "navigation"),
+    ],
+)
+def test_a_page_control_above_a_plain_title_is_navigation_and_never_the_title(control, reason):
+    result = import_text(f"{control}\n\nBaby Z\n\nBaby Z was six weeks old when he was admitted to hospital.\n")
+    assert result.briefing.title == "Baby Z"
+    assert reasons(result) == {control: reason}
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "A boy's hand thrust forward towards the camera",
+        "An older woman sitting alone by a window",
+        "Two young people looking at a phone",
+        "Image: a mother holding her baby",
+        "Photo of a teenager on a bus",
+    ],
+)
+def test_a_photo_description_before_the_title_is_image_text(description):
+    result = import_text(f"{description}\n\nMrs D\n\nMrs D was 91 and lived alone with her son.\n")
+    assert result.briefing.title == "Mrs D"
+    assert reasons(result) == {description: "image text"}
+
+
+def test_a_sentence_that_happens_to_describe_a_scene_is_kept():
+    text = "Adult K\n\nA neighbour saw him standing at the window late at night.\n\nWhat we learned\n\nAsk early.\n"
+    result = import_text(text)
+    assert result.report.set_aside == []
+    assert result.briefing.sections[0].texts() == ["A neighbour saw him standing at the window late at night."]
+
+
+@pytest.mark.parametrize(
+    "title, subtitle",
+    [
+        ("Child Q", "A local child safeguarding practice review"),
+        ("Tom's story", "Learning from a safeguarding adults review"),
+        ("Hidden harm", "One family, three agencies and no plan"),
+    ],
+)
+def test_on_a_page_with_no_blank_lines_the_first_title_shaped_line_is_the_title_and_the_next_its_subtitle(
+    title, subtitle
+):
+    text = f"Menu\n{title}\n{subtitle}\nThe family lived in a rented flat and the children were often late to school.\n"
+    result = import_text(text + "Key findings\nNobody asked the children what life was like at home.\n")
+    briefing = result.briefing
+    assert briefing.title == title
+    assert subtitle in briefing.source  # kept with the title, not made a section heading
+    assert [kind for kind, _ in kinds(result)] == ["background", "learning"]
+    assert briefing.sections[0].heading == ""
+
+
+def test_a_section_heading_under_the_title_on_a_page_with_no_blank_lines_stays_a_heading():
+    text = "Learning from reviews in Anyshire\nAbout safeguarding adults reviews\nA review is held when an adult dies.\n"
+    result = import_text(text + "Read more\nSee the board's website for the full reports.\n")
+    assert result.briefing.title == "Learning from reviews in Anyshire"
+    assert result.briefing.sections[0].heading == "About safeguarding adults reviews"
+
+
+# --- class 3: details lines and page furniture are set aside, never a section's text ------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, publisher",
+    [
+        ("Source: Anyshire Safeguarding Adults Board", "Anyshire Safeguarding Adults Board"),
+        ("Published by: Northtown Safeguarding Children Partnership", "Northtown Safeguarding Children Partnership"),
+        ("Filed under Adults, Self-neglect", ""),
+        ("Posted by Jo Smith", ""),
+        ("Author: Learning and Development Team", ""),
+    ],
+)
+def test_details_lines_are_set_aside_and_a_source_line_names_the_publisher(line, publisher):
+    text = f"Mr V\n{line}\nPosted: 3 April 2024\nMr V was 67 and had diabetes.\nShare this page\nPrint this page\n"
+    result = import_text(text)
+    assert result.briefing.sections[0].texts() == ["Mr V was 67 and had diabetes."]
+    aside = reasons(result)
+    assert set(aside) == {line, "Posted: 3 April 2024", "Share this page", "Print this page"}
+    assert result.briefing.date == "2024-04-03"
+    assert result.briefing.publisher == publisher
