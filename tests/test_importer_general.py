@@ -80,7 +80,7 @@ def test_on_a_page_with_no_blank_lines_the_first_title_shaped_line_is_the_title_
     result = import_text(text + "Key findings\nNobody asked the children what life was like at home.\n")
     briefing = result.briefing
     assert briefing.title == title
-    assert subtitle in briefing.source  # kept with the title, not made a section heading
+    assert briefing.source == subtitle  # kept with the title, not made a section heading
     assert [kind for kind, _ in kinds(result)] == ["background", "learning"]
     assert briefing.sections[0].heading == ""
 
@@ -113,3 +113,70 @@ def test_details_lines_are_set_aside_and_a_source_line_names_the_publisher(line,
     assert set(aside) == {line, "Posted: 3 April 2024", "Share this page", "Print this page"}
     assert result.briefing.date == "2024-04-03"
     assert result.briefing.publisher == publisher
+
+
+# --- class 2: headings that state a finding, and labels ending ":" that name a kind -------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading, kind",
+    [
+        ("Professionals did not share information", "concerns"),
+        ("Strip search of Child Q should never have happened", "concerns"),
+        ("Carers' needs were not assessed", "concerns"),
+        ("The voice of the child was lost", "concerns"),
+        ("Good communication with the family helped", "good_practice"),
+        ("The school worked effectively with the family", "good_practice"),
+        ("Staff need to ask carers how they are coping", "what_to_do"),
+        ("Practitioners must record their decisions", "what_to_do"),
+        ("Neglect was recognised at the first home visit", "learning"),
+    ],
+)
+@pytest.mark.parametrize("blank", ["", "\n"])
+def test_a_short_line_that_states_a_finding_over_a_paragraph_is_a_heading_of_the_kind_its_wording_says(
+    heading, kind, blank
+):
+    gap = "\n" + blank
+    text = gap.join([
+        "Adult F",
+        "Adult F was 74 and lived with her husband, who was her carer.",
+        heading,
+        "The review looked at the contact each agency had with the couple over the last two years.",
+    ]) + "\n"
+    result = import_text(text)
+    assert kinds(result)[1] == (kind, heading)
+    assert "statement wording" in result.report.sections[1][2]
+
+
+def test_a_statement_heading_on_a_page_about_a_subject_gives_no_finding():
+    text = (
+        "Cuckooing\n\nCuckooing is when criminals take over the home of a vulnerable person to deal drugs.\n\n"
+        "Cuckooing can happen to anyone\n\nAnyone can be targeted, but people who use drugs are most often chosen.\n"
+    )
+    assert [kind for kind, _ in kinds(import_text(text))] == ["background", "background"]
+
+
+@pytest.mark.parametrize(
+    "label, kind",
+    [
+        ("Action Points for DSLs:", "what_to_do"),
+        ("Actions for practitioners:", "what_to_do"),
+        ("What you can do:", "what_to_do"),
+        ("Key messages for practitioners:", "learning"),
+        ("Further reading:", "resources"),
+        ("Questions for your team:", "reflection"),
+    ],
+)
+def test_a_label_ending_in_a_colon_that_names_a_kind_heads_the_list_under_it(label, kind):
+    text = f"Child W\nChild W was 9 and lived with his grandmother after his mother died.\n{label}\n- One.\n- Two.\n"
+    result = import_text(text)
+    assert kinds(result)[-1] == (kind, label)
+    assert [item.text for item in result.briefing.sections[-1].blocks[-1].items] == ["One.", "Two."]
+
+
+@pytest.mark.parametrize("label", ["A SAR is held if:", "People may use the home to:", "Signs include:"])
+def test_a_line_ending_in_a_colon_that_leads_into_its_list_stays_with_it(label):
+    text = f"Cuckooing\n\nCuckooing is when criminals take over a home.\n\n{label}\n\n- sell drugs\n- store weapons\n"
+    result = import_text(text)
+    assert len(result.briefing.sections) == 1
+    assert label in result.briefing.sections[0].texts()

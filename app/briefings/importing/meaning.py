@@ -140,3 +140,37 @@ def opening_kind(texts: list[str]) -> tuple[str, str] | None:
     if counts["about"]:
         return "about", counts["about"][0]
     return None
+
+
+# A heading that states a finding ("Professionals did not share information", "Strip search of Child Q should
+# never have happened") has a verb; its wording says which kind of finding it is.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|been|has|have|had|did|does|do|should|must|can|could|would|will|may|might|shall|need|needs|needed"
+    r"|isn't|wasn't|weren't|didn't|doesn't|don't|hasn't|haven't)\b|^\S+\s.*\b[a-z]{3,}ed\b",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(r"^(?:what|how|why|who|where|when|which|is|are|do|does|did|can|should)\b", re.IGNORECASE)
+_WENT_WRONG = re.compile(
+    r"\b(?:not|never|no|n't|failed|fail|failure|lack(?:ed|ing|s)?|missed|without|insufficient|limited|poor|inadequate"
+    r"|unclear|delay(?:ed|s)?|overlooked|ignored|lost|unheard|invisible|gaps?)\b",
+    re.IGNORECASE,
+)
+_WENT_WELL = re.compile(r"\b(?:good|well|effective(?:ly)?|strong|positive|helped|worked|valued)\b", re.IGNORECASE)
+_ADVICE = re.compile(r"\b(?:should|must|needs? to|have to|has to)\b", re.IGNORECASE)
+
+
+def states_a_finding(text: str) -> bool:
+    """Whether a short line without a final full stop is a statement (it has a verb), not a name or a question."""
+    return not text.endswith("?") and not _ASKS.match(text) and bool(_FINITE_VERB.search(text))
+
+
+def kind_by_statement(text: str) -> tuple[str, str]:
+    """(kind, the words that decided) for a heading that states a finding: what went wrong is a concern, what
+    went well good practice, what should be done advice; any other finding is learning."""
+    if match := _WENT_WRONG.search(text):
+        return "concerns", match.group(0).casefold()
+    if match := _WENT_WELL.search(text):
+        return "good_practice", match.group(0).casefold()
+    if match := _ADVICE.search(text):
+        return "what_to_do", match.group(0).casefold()
+    return "learning", "a finding"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..markup import plain_text
 from ..model import Briefing
-from .blocks import SourceLine, classify, normalise
+from .blocks import SourceLine, Token, classify, normalise
 from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
@@ -259,9 +259,11 @@ def _import_lines(
         _fill_in_title(briefing, report, title_token, title)
     else:
         briefing.title = title or ""
-    if cleaned.subtitle:
+    if cleaned.subtitle and briefing.source:
+        tokens.insert(0, Token("paragraph", cleaned.subtitle, cleaned.subtitle))  # 'source' holds the title line
+    elif cleaned.subtitle:
         # "A local child safeguarding practice review" under the title: it qualifies the title, it is not a section.
-        briefing.source = f"{briefing.source or title_token.text if title_token else ''}: {cleaned.subtitle}".lstrip(": ")
+        briefing.source = cleaned.subtitle
         report.check(
             f"The line '{cleaned.subtitle}' under the title was taken as its subtitle and kept in 'source'.",
             field="title",

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from ..markup import links_in
 from ..model import Block, Item, Section
 from .blocks import Token
-from .meaning import kind_by_content, opening_kind
-from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, ImportReport
+from .meaning import case_only_kinds, kind_by_content, opening_kind
+from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, HOW_STATEMENT, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
 
@@ -221,6 +221,12 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
     decided: list[tuple[Section, str]] = []
     for section in built.sections:
         how = built.hows.get(id(section), "")
+        if thematic and HOW_STATEMENT in how and section.kind in case_only_kinds():
+            # "Cuckooing can happen to anyone" on a page about a subject states a fact, not a review's finding.
+            found = kind_by_content(section.texts()[1:], thematic=True) or ("background", "a statement of fact")
+            section.kind = found[0]
+            how = f'{how}, content cue "{found[1]}"'
+            decided.append((section, found[1]))
         if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
             if found[0] != section.kind:
                 section.kind = found[0]
