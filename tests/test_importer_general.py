@@ -180,3 +180,36 @@ def test_a_line_ending_in_a_colon_that_leads_into_its_list_stays_with_it(label):
     result = import_text(text)
     assert len(result.briefing.sections) == 1
     assert label in result.briefing.sections[0].texts()
+
+
+# --- class 5: on a page about a subject, a heading over what a thing is gives background ---------------------------
+
+
+@pytest.mark.parametrize(
+    "heading, definition",
+    [
+        ("Domestic Abuse Act 2021", "The Act defines domestic abuse and recognises children as victims in their own right."),
+        ("The Care Act 2014", "The Act places a duty on councils to make enquiries when an adult may be at risk."),
+        ("Modern Slavery Act 2015", "The Act makes it an offence to hold a person in slavery or servitude."),
+        ("Coercive control", "Coercive control is a pattern of acts used to harm, punish or frighten a victim."),
+        ("What is child criminal exploitation?", "Child criminal exploitation is when a child is made to commit crime."),
+        ("Financial abuse", "Financial abuse refers to theft or fraud, or pressure about an adult's money or property."),
+    ],
+)
+def test_a_heading_that_names_a_law_or_a_term_over_what_it_is_is_background_on_a_page_about_a_subject(
+    heading, definition
+):
+    text = (
+        "Exploitation and abuse: a guide for staff\n\nThis guide explains the forms abuse can take.\n\n"
+        f"{heading}\n\n{definition}\n\nSigns of abuse\n\n- Unexplained injuries\n- Missing money\n"
+    )
+    result = import_text(text)
+    assert kinds(result)[1:] == [("background", heading), ("concerns", "Signs of abuse")]
+
+
+def test_signs_and_risks_on_a_page_about_a_subject_stay_concerns():
+    text = (
+        "Cuckooing\n\nCuckooing is when criminals take over a home.\n\nWho is at risk?\n\n"
+        "People who use drugs, or who are lonely, are most often targeted by criminals.\n"
+    )
+    assert kinds(import_text(text))[1] == ("concerns", "Who is at risk?")

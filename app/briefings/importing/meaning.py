@@ -174,3 +174,29 @@ def kind_by_statement(text: str) -> tuple[str, str]:
     if match := _ADVICE.search(text):
         return "what_to_do", match.group(0).casefold()
     return "learning", "a finding"
+
+
+# A heading that names a law ("Domestic Abuse Act 2021", "The Care Act", "Mental Capacity Act Code of Practice").
+_NAMES_A_LAW = re.compile(r"\b(?:Acts?|Regulations|Bill|Convention|Code of Practice|Statutory Guidance)\b(?:\s+\(?\d{4}\)?)?")
+# Text that says what a thing is: a definition, or what a law does.
+_DEFINES = re.compile(
+    r"\b(?:is|are) (?:when|where|what happens|defined|a (?:form|type|kind|term|crime|law|pattern)|the term|used to describe)"
+    r"|\brefers? to\b|\b(?:term|word|it|this) means\b|\bmeans (?:that|any|when)\b|\bdefin(?:es|ed|ition)\b|\bdescribes\b|\bcame into (?:force|effect)\b"
+    r"|\bintroduced\b|\bsets out\b|\bmakes it (?:an offence|a crime|illegal)\b|\brecognises\b|\bputs? a duty\b"
+    r"|\bplaces? a duty\b|\b(?:gives|provides) (?:a )?(?:legal|statutory)\b",
+    re.IGNORECASE,
+)
+
+
+def what_a_thing_is(heading: str, texts: list[str]) -> str:
+    """The cue when a section says what a thing is (a law, a policy, a term): its heading names a law, or its first
+    text defines; "" otherwise."""
+    if match := _NAMES_A_LAW.search(heading):
+        return match.group(0)
+    first = next((text for text in texts if text.strip()), "")
+    term = " ".join(re.sub(r"^(?:what (?:is|are)|understanding|defining)\s+", "", heading, flags=re.I).split())
+    term = term.rstrip("?:. ")
+    if term and re.match(re.escape(term) + r"\s+(?:is|are|refers|means|describes)\b", first, re.IGNORECASE):
+        return f"{term} is"  # "Coercive control" over "Coercive control is a pattern of ..."
+    match = _DEFINES.search(" ".join(first.split()[:25]))
+    return match.group(0).casefold() if match else ""

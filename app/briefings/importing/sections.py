@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..markup import links_in
 from ..model import Block, Item, Section
 from .blocks import Token
-from .meaning import case_only_kinds, kind_by_content, opening_kind
+from .meaning import _NAMES_A_LAW, case_only_kinds, kind_by_content, opening_kind, what_a_thing_is
 from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, HOW_STATEMENT, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
@@ -221,6 +221,20 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
     decided: list[tuple[Section, str]] = []
     for section in built.sections:
         how = built.hows.get(id(section), "")
+        if (
+            section.heading
+            and "phrase table" not in how
+            and (
+                (_NAMES_A_LAW.search(section.heading) and section.kind in case_only_kinds() | {"resources", "other"})
+                or (thematic and section.kind in ("concerns", "other"))
+            )
+            and (cue := what_a_thing_is(section.heading, section.texts()[1:]))
+        ):
+            # "Domestic Abuse Act 2021" over what the Act does, "Cuckooing" over what it is: background, however
+            # much the words sound like abuse or risk.
+            section.kind = "background"
+            how = f'{how}, says what it is: "{cue}"'
+            decided.append((section, cue))
         if thematic and HOW_STATEMENT in how and section.kind in case_only_kinds():
             # "Cuckooing can happen to anyone" on a page about a subject states a fact, not a review's finding.
             found = kind_by_content(section.texts()[1:], thematic=True) or ("background", "a statement of fact")
