@@ -213,3 +213,36 @@ def test_signs_and_risks_on_a_page_about_a_subject_stay_concerns():
         "People who use drugs, or who are lonely, are most often targeted by criminals.\n"
     )
     assert kinds(import_text(text))[1] == ("concerns", "Who is at risk?")
+
+
+# --- class 6: two publishers' pages with a generic title get different ids ----------------------------------------
+
+GENERIC_PAGE = "{top}\n\n{title}\n\nThese briefings summarise what our reviews found, for teams to discuss.\n{bottom}\n"
+
+
+@pytest.mark.parametrize("title", ["7 minute briefings", "Learning from reviews", "Safeguarding Adults Reviews"])
+def test_two_publishers_pages_with_the_same_generic_title_get_ids_naming_the_publisher(title):
+    north = import_text(GENERIC_PAGE.format(top="Northshire Safeguarding Adults Board", title=title, bottom=""))
+    south = import_text(GENERIC_PAGE.format(
+        top="Menu", title=title, bottom="\n© 2024 Southtown Safeguarding Children Partnership. All rights reserved."
+    ))
+    assert north.briefing.publisher == "Northshire Safeguarding Adults Board"
+    assert south.briefing.publisher == "Southtown Safeguarding Children Partnership"
+    assert north.briefing.id.startswith("northshire-") and south.briefing.id.startswith("southtown-")
+    assert north.briefing.id != south.briefing.id
+
+
+def test_a_publisher_named_only_by_its_kind_still_goes_in_the_id():
+    result = import_text("Source: Safeguarding Adults Board\n\nMr T\n\nMr T was 80 and lived alone in a flat.\n")
+    assert result.briefing.id == "safeguarding-adults-board-mr-t"
+
+
+def test_a_generic_title_with_no_publisher_takes_the_date_or_the_file_name_and_asks_for_a_check():
+    dated = import_text("Learning from reviews\n\nPublished: 4 June 2024\n\nThese briefings summarise our reviews.\n")
+    assert dated.briefing.id == "learning-from-reviews-2024-06-04"
+    named = import_text(
+        "7 minute briefings\n\nThese briefings summarise our reviews.\n", source_name="eastfield-7mb.txt"
+    )
+    assert named.briefing.id == "eastfield-7mb-7-minute-briefings"
+    assert any(check.field == "id" for check in named.report.located_checks)
+    assert import_text("Cuckooing\n\nCuckooing is when criminals take over a home.\n").briefing.id == "cuckooing"

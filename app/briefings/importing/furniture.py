@@ -67,9 +67,19 @@ _DETAILS_LABEL = re.compile(
 )
 
 
+# "© 2024 Anytown Safeguarding Children Partnership. All rights reserved."
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<owner>.*?)[.,]?\s*(?:all rights reserved\.?)?$",
+    re.IGNORECASE,
+)
+
+
 def publisher_of_details(text: str) -> str:
     """The organisation a details line names ("Source: Anytown SAB" -> "Anytown SAB"), or ""."""
     plain = plain_line(text)
+    if copyright := _COPYRIGHT.match(plain):
+        owner = copyright.group("owner").strip(" .")
+        return owner if owner and is_organisation(owner) and len(owner.split()) <= 10 else ""
     match = _DETAILS_LABEL.match(plain)
     if not match or not (match.group("publisher") or match.group("by")):
         return ""
@@ -180,6 +190,8 @@ def furniture_reason(text: str) -> str:
             return "date line"
     if len(words) <= 14 and _DETAILS_LABEL.match(plain) and not plain.endswith((".", "?", "!")):
         return "details line"
+    if len(words) <= 16 and _COPYRIGHT.match(plain) and re.match(r"^(?:©|\(c\)|copyright\s*©?\s*\d{4})", plain, re.IGNORECASE):
+        return "details line"
     if len(words) <= 8 and _only_a_date(plain.strip(" .")):
         return "bare date"  # a date line only above a title or headline; in a chronology it is the story's
     if _BANNER.match(plain) and len(words) <= 25:
@@ -276,6 +288,20 @@ def _generic(text: str) -> bool:
         rest = re.sub(pattern + r"s?", " ", rest, flags=re.IGNORECASE)
     words = [word for word in re.findall(r"[^\W_]+", rest) if not is_organisation(word)]
     return len(words) <= 1
+
+
+_SMALL_WORDS = frozenset("a an and the of from for in on our to with about by".split())
+
+
+def generic_title(text: str) -> bool:
+    """A title that names no briefing in particular ("7 minute briefings", "Learning from reviews", "Safeguarding
+    Adults Reviews"): only words for briefings, reviews, learning and organisations."""
+    rest = BRIEFING_WORDS.sub(" ", text)
+    for pattern in REVIEW_PATTERNS + (r"\blessons?\b", r"\bsummar(?:y|ies)\b", r"\bcase\b", r"\badults\b",
+                                      r"\bchildren\b", r"\bpractice\b", r"\bthematic\b", r"\bbriefing"):
+        rest = re.sub(pattern + r"s?", " ", rest, flags=re.IGNORECASE)
+    words = [word for word in re.findall(r"[^\W_]+", rest) if not is_organisation(word)]
+    return not [word for word in words if word.casefold() not in _SMALL_WORDS and not word.isdigit()]
 
 
 def _strength(line: SourceLine, before_reason: str, after_reason: str) -> int:

@@ -24,7 +24,7 @@ from .report import (
     ImportResult,
     SetAside,
 )
-from .furniture import iso_date, set_aside_furniture
+from .furniture import generic_title, iso_date, set_aside_furniture
 from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
 from .text_reader import decode_text, text_lines
 from .themes import suggest_themes
@@ -296,13 +296,7 @@ def _import_lines(
         report.check(message, section=position[id(built.sections[index])], field="kind")
     _place_set_aside(report, sections, {id(built.sections[i]): line for i, line in starts.items()})
 
-    place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
-    prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
-    if not place and title is None and BRIEFING_MENTION.search(briefing.source) and len(name.split("-")) <= 2:
-        # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
-        # Cuckooing") says more. The library makes the id unique in the end (library_store.unique_id).
-        prefixed = slugify(briefing.source) or name
-    briefing.id = briefing_id or slugify(prefixed) or "briefing"
+    briefing.id = briefing_id or _id_for(briefing, report, title_given=title is not None, source_name=source_name)
     if briefing_id is None and briefing.id == "briefing":
         report.check("No id could be made from the title; it is 'briefing': pass one with --id.", field="id")
 
@@ -338,6 +332,37 @@ def _import_lines(
         message, index = missing_reflection_check(sections)
         report.check(message, section=index, field="kind" if index is not None else "")
     return ImportResult(briefing=briefing, report=report)
+
+
+# File names that say nothing about the briefing (a browser's download, an upload without a name).
+_BLAND_FILE_NAMES = re.compile(r"^(?:upload|download|index|page|file|document|briefing|untitled|text)?[-\d\s()]*$")
+
+
+def _id_for(briefing: Briefing, report: ImportReport, *, title_given: bool, source_name: str) -> str:
+    """An id from the publisher (its place, else its name) and the title: two partnerships' "7 minute briefings"
+    pages, or two of one publisher's briefings, do not share one. A generic title with no publisher takes the
+    date or the file's name. The library makes the id unique in the end (library_store.unique_id)."""
+    name = slugify(briefing.title)
+    publisher = slugify(place_of(briefing.publisher)) or slugify(briefing.publisher)
+    if publisher and not name.startswith(publisher):
+        return slugify(f"{publisher}-{name}") or "briefing"
+    if publisher:
+        return name
+    if not title_given and BRIEFING_MENTION.search(briefing.source) and len(name.split("-")) <= 2:
+        # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
+        # Cuckooing") says more.
+        return slugify(briefing.source) or name or "briefing"
+    if generic_title(briefing.title):
+        stem = slugify(Path(source_name).stem) if source_name else ""
+        extra = briefing.date or ("" if not stem or stem == name or _BLAND_FILE_NAMES.match(stem) else stem)
+        report.check(
+            f"The title '{briefing.title}' names no briefing in particular and no publisher was found: give the "
+            "publisher, and check the id" + (f" (it has '{extra}' added to tell it apart)." if extra else "."),
+            field="id",
+        )
+        if extra:
+            return slugify(f"{name}-{extra}" if extra == briefing.date else f"{extra}-{name}") or "briefing"
+    return name or "briefing"
 
 
 # "Adult P - published February 2024": the title, then when it was published.
