@@ -246,3 +246,37 @@ def test_a_generic_title_with_no_publisher_takes_the_date_or_the_file_name_and_a
     assert named.briefing.id == "eastfield-7mb-7-minute-briefings"
     assert any(check.field == "id" for check in named.report.located_checks)
     assert import_text("Cuckooing\n\nCuckooing is when criminals take over a home.\n").briefing.id == "cuckooing"
+
+
+# --- class 4: lines at the end that only point to documents are a resources section -------------------------------
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        ["Child R LCSPR full report (PDF, 224 KB)", "Child R practitioner briefing (PDF, 120 KB)"],
+        ["Read the full report"],
+        ["[Child R review](https://example.org/child-r.pdf)", "[Seven minute briefing](https://example.org/7mb.pdf)"],
+        ["- Overview report (Word, 1.2 MB)", "- Action plan.pdf"],
+        ["Download the executive summary", "View the full review here"],
+    ],
+)
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_lines_at_the_end_that_only_point_to_documents_become_a_resources_section(links, gap):
+    text = gap.join(
+        ["Child R", "Child R was 3 years old when she died at home.", "What we learned",
+         "Agencies did not share information about the family's moves."] + links
+    ) + "\n"
+    result = import_text(text)
+    sections = result.briefing.sections
+    assert [section.kind for section in sections] == ["background", "learning", "resources"]
+    assert sections[1].texts() == ["What we learned", "Agencies did not share information about the family's moves."]
+    assert any(check.field == "kind" and check.section == 2 for check in result.report.located_checks)
+
+
+def test_a_last_sentence_with_a_link_stays_in_its_section():
+    text = (
+        "Child R\n\nChild R was 3 years old when she died at home.\n\nWhat we learned\n\n"
+        "Agencies did not share information.\n\nThe partnership has written to [every school](https://example.org).\n"
+    )
+    assert [section.kind for section in import_text(text).briefing.sections] == ["background", "learning"]

@@ -25,7 +25,13 @@ from .report import (
     SetAside,
 )
 from .furniture import generic_title, iso_date, set_aside_furniture
-from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
+from .sections import (
+    build_sections,
+    in_numbered_order,
+    kinds_from_content,
+    missing_reflection_check,
+    trailing_links,
+)
 from .text_reader import decode_text, text_lines
 from .themes import suggest_themes
 from .titles import BRIEFING_MENTION, place_of, review_type_of, slugify, split_title_line, take_title
@@ -281,6 +287,7 @@ def _import_lines(
             report.check(f"The date {found} was taken from {where}: check it is the publication date.", field="date")
 
     built = build_sections(tokens, report)
+    links_section = trailing_links(built)
     all_text = " ".join(plain_text(text) for text in [*briefing.texts(), briefing.source] + [
         text for section in built.sections for text in section.texts()
     ])
@@ -294,6 +301,8 @@ def _import_lines(
     position = {id(section): index for index, section in enumerate(sections)}
     for index, message in guesses:
         report.check(message, section=position[id(built.sections[index])], field="kind")
+    if links_section is not None:
+        report.check(links_section[1], section=position[id(links_section[0])], field="kind")
     _place_set_aside(report, sections, {id(built.sections[i]): line for i, line in starts.items()})
 
     briefing.id = briefing_id or _id_for(briefing, report, title_given=title is not None, source_name=source_name)
