@@ -280,3 +280,69 @@ def test_a_last_sentence_with_a_link_stays_in_its_section():
         "Agencies did not share information.\n\nThe partnership has written to [every school](https://example.org).\n"
     )
     assert [section.kind for section in import_text(text).briefing.sections] == ["background", "learning"]
+
+
+# --- class 7: a page listing several reviews gets no learning or actions from their summaries ----------------------
+
+LISTING_WITH_BLANK_LINES = """Safeguarding Adults Reviews
+
+The board publishes every review it commissions. Summaries of recent reviews are below.
+
+Adult A
+
+Adult A was 54 and had a learning disability. The review found that agencies did not share information.
+
+Read the full report
+
+Mr B
+
+The review found Mr B's self-neglect was not recognised. Recommendations were made about hoarding.
+
+Read the full report
+
+Ms C
+
+Ms C died after a fall at home. Practitioners should use the self-neglect pathway, the review found.
+
+Read the full report
+"""
+
+LISTING_WITHOUT_BLANK_LINES = """Learning from local reviews
+The partnership has published these reviews in the last year.
+Child D – Local Child Safeguarding Practice Review
+Child D was 7 months old. The review found that the risks of co-sleeping were not discussed with the parents.
+Key learning: safe sleep advice must be repeated at every contact.
+Siblings E and F – Serious Case Review
+The review found the children's neglect was not recognised for years. Lessons learned include the neglect toolkit.
+Baby G – Rapid Review
+Baby G was injured by his father. Recommendations: professionals should think about fathers.
+"""
+
+
+@pytest.mark.parametrize(
+    "page, title, listed",
+    [
+        (LISTING_WITH_BLANK_LINES, "Safeguarding Adults Reviews", ["Adult A", "Mr B", "Ms C"]),
+        (LISTING_WITHOUT_BLANK_LINES, "Learning from local reviews", [
+            "Child D – Local Child Safeguarding Practice Review", "Siblings E and F – Serious Case Review",
+            "Baby G – Rapid Review",
+        ]),
+    ],
+)
+def test_a_page_listing_reviews_keeps_its_own_title_and_gets_no_learning_or_actions_from_the_summaries(
+    page, title, listed
+):
+    result = import_text(page)
+    assert result.briefing.title == title
+    headed = [(kind, heading) for kind, heading in kinds(result) if heading]
+    assert headed == [("background", heading) for heading in listed]
+    invented = {"learning", "good_practice", "missed_opportunities", "actions_taken", "what_to_do", "concerns"}
+    assert not invented & {kind for kind, _ in kinds(result)}
+
+
+def test_one_case_briefing_with_its_own_sections_is_not_a_listing():
+    text = (
+        "Child H\n\nChild H was 4 and lived with her mother.\n\nKey findings\n\nThe review found that nobody saw "
+        "Child H alone.\n\nRecommendations\n\nSee Child H alone at every visit.\n"
+    )
+    assert [kind for kind, _ in kinds(import_text(text))] == ["background", "learning", "learning"]

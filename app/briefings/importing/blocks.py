@@ -190,6 +190,8 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("item", match.group(1), text))
         elif match := NUMBERED.match(text):
             tokens.append(_numbered(line, int(match.group(1)), match.group(2), last, following))
+        elif _points_on(text, following):
+            tokens.append(Token("paragraph", text, text))
         elif (found := _table_heading(text)) is not None:
             tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
         elif (
@@ -216,6 +218,17 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("paragraph", text, text, label=_label_of(text)))
         tokens[-1].line = line.source_line
     return tokens
+
+
+# "Read the full report", "Read more" with no text under it (the next item's headline, or the end): a link, not a
+# heading over what follows.
+_POINTER = re.compile(r"^(?:read|see|view|download|find out|learn|full report|the full report)\b", re.IGNORECASE)
+def _points_on(text: str, following: SourceLine | None) -> bool:
+    """"Read the full report" with no text of its own under it: a link closing an item, not a heading."""
+    if not _POINTER.match(text) or len(text.split()) > 8 or (following is not None and not _could_be_heading(following)):
+        return False
+    found = heading_kind(text)
+    return found is not None and found[0] == "resources"
 
 
 _LABEL = re.compile(r"^(?P<label>[A-Z][^:.?!]{2,40}?)(?:\s+includes?)?:\s+\S")

@@ -394,6 +394,8 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     page_heading = before_text and _generic(plain_line(lines[first_index].text))
     # A headline has its story under it (a paragraph), not another short line (a list of links).
     strong = [candidate for candidate in strong if _paragraph_follows(lines, aside, candidate[0])]
+    if page_heading and _lists_reviews(lines, aside):
+        return first_index  # a page listing several reviews, each with its summary: the page's heading is its title
     if strong and (page_heading or strong[0][0] <= 3):
         # A listing page (its own heading, an introduction, then the briefing's headline), or a site's banner
         # sentence above the headline.
@@ -420,6 +422,32 @@ def _subtitle_index(lines: list[SourceLine], aside: dict[int, str], title_index:
     names = bool(BRIEFING_WORDS.search(text) or review_type_of(text))
     # In text with no blank lines, a line whose words name a section ("About Safeguarding Adult Reviews") heads one.
     return following if names or (_dense(lines) and heading_kind(text) is None) else None
+
+
+def _lists_reviews(lines: list[SourceLine], aside: dict[int, str]) -> bool:
+    """Whether a page lists several reviews or briefings (three or more headlines naming a case, a review or a
+    briefing, each with a paragraph under it), rather than telling one story."""
+    headlines = 0
+    for index, line in enumerate(lines[:400]):
+        text = plain_line(line.text)
+        if index in aside or not title_shaped(text) or BULLET.match(text):
+            continue
+        if (names_a_case(text) or BRIEFING_WORDS.search(text) or review_type_of(text)) and _paragraph_follows(
+            lines, aside, index
+        ):
+            headlines += 1
+    return headlines >= 3
+
+
+_CASE_NAME = re.compile(
+    r"\b(?:(?i:child(?:ren)?|adults?|baby|babies|siblings?|young person|person|mr|mrs|ms|miss|family|case)\s+[A-Z0-9]"
+    r"(?:\d|\b))|^[A-Z][a-z]+(?:'s|’s) (?:story|review)\b"
+)
+
+
+def names_a_case(text: str) -> bool:
+    """Whether a line names a reviewed case: "Adult A", "Child D", "Siblings E and F", "Mr B", "Tom's story"."""
+    return bool(_CASE_NAME.search(text))
 
 
 def _dense(lines: list[SourceLine]) -> bool:

@@ -24,7 +24,7 @@ from .report import (
     ImportResult,
     SetAside,
 )
-from .furniture import generic_title, iso_date, set_aside_furniture
+from .furniture import generic_title, iso_date, names_a_case, set_aside_furniture
 from .sections import (
     build_sections,
     in_numbered_order,
@@ -292,8 +292,22 @@ def _import_lines(
         text for section in built.sections for text in section.texts()
     ])
     briefing.review_type = review_type_of(all_text)
-    thematic = is_thematic(all_text, briefing.title)
+    listed = [section for section in built.sections if section.heading and _names_a_review(section.heading)]
+    listing = len(listed) >= 3 and len({section.heading for section in listed}) == len(listed)
+    # A page listing several reviews with their summaries is about reviews in general: none of its learning or
+    # actions is the briefing's own.
+    thematic = listing or is_thematic(all_text, briefing.title)
+    if listing:
+        _labels_stay_in_their_summary(built)
     guesses = kinds_from_content(built, thematic=thematic)
+    if listing:
+        for index, section in enumerate(built.sections):
+            how = built.hows.get(id(section), "")
+            if section in listed and "phrase table" not in how and section.kind != "background":
+                section.kind = "background"
+                built.hows[id(section)] = f"{how}, a review's summary on a page listing reviews"
+                guesses.append((index, f"'{section.label}' is one of the reviews this page lists: its summary was "
+                                       "made 'background' (what happened), not learning or actions; check it."))
     hows = built.hows
     starts = {index: built.lines.get(id(section)) for index, section in enumerate(built.sections)}
     sections = in_numbered_order(built.sections, report)
@@ -417,6 +431,24 @@ def _place_set_aside(report: ImportReport, sections: list, starts: dict[int, int
     for entry in report.set_aside:
         before = [index for line, index in begins if line <= entry.line]
         entry.section = max(before, key=lambda index: starts[id(sections[index])]) if before else None
+
+
+def _labels_stay_in_their_summary(built) -> None:
+    """On a page listing reviews, "Key learning: ..." inside one review's summary is part of that summary, not a
+    section of the page's own."""
+    kept = []
+    for section in built.sections:
+        how = built.hows.get(id(section), "")
+        if kept and not section.heading and how.startswith('label "') and kept[-1].heading:
+            kept[-1].blocks.extend(section.blocks)
+            continue
+        kept.append(section)
+    built.sections = kept
+
+
+def _names_a_review(heading: str) -> bool:
+    """A heading naming one reviewed case or briefing: "Adult A", "Child D – Rapid Review", "Tom's story"."""
+    return names_a_case(heading) or bool(review_type_of(heading)) or bool(BRIEFING_MENTION.search(heading))
 
 
 # A briefing about a reviewed case names the person the review was about or what the review found; one about
