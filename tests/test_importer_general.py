@@ -34,6 +34,11 @@ def reasons(result) -> dict[str, str]:
         ("Search", "navigation"),
         ("Home > Learning > Case reviews", "navigation"),
         ("Home / Adults / Reviews", "navigation"),
+        ("Home » News » Reviews", "navigation"),
+        ("You are here: Home / Reviews", "navigation"),
+        ("Click here to exit", "navigation"),
+        ("Quick exit button", "navigation"),
+        ("Return to top", "navigation"),
     ],
 )
 def test_a_page_control_above_a_plain_title_is_navigation_and_never_the_title(control, reason):
@@ -50,6 +55,8 @@ def test_a_page_control_above_a_plain_title_is_navigation_and_never_the_title(co
         "Two young people looking at a phone",
         "Image: a mother holding her baby",
         "Photo of a teenager on a bus",
+        "Image description: a girl with her head in her hands",
+        "Silhouette of a child at a window",
     ],
 )
 def test_a_photo_description_before_the_title_is_image_text(description):
@@ -346,3 +353,22 @@ def test_one_case_briefing_with_its_own_sections_is_not_a_listing():
         "Child H alone.\n\nRecommendations\n\nSee Child H alone at every visit.\n"
     )
     assert [kind for kind, _ in kinds(import_text(text))] == ["background", "learning", "learning"]
+
+
+def test_a_web_page_heading_that_states_a_finding_gets_its_kind_from_its_wording():
+    from app.briefings.importing import import_bytes
+
+    page = (
+        "<!doctype html><html><head><title>Child Q</title></head><body><main><article><h1>Child Q</h1>"
+        "<p>Child Q was a 15-year-old girl who was searched at school by police officers while on her period.</p>"
+        "<h2>The search should never have happened</h2>"
+        "<p>The review looked at whether the search was justified, and at how her welfare was considered.</p>"
+        "<h2>Professionals did not share information</h2>"
+        "<p>The school did not tell her family, and the police did not tell children's social care.</p>"
+        "</article></main></body></html>"
+    )
+    result = import_bytes(page.encode(), "child-q.html")
+    assert kinds(result)[1:] == [
+        ("concerns", "The search should never have happened"),
+        ("concerns", "Professionals did not share information"),
+    ]

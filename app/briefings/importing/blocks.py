@@ -205,7 +205,9 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
         elif _stands_alone_as_heading(line, previous, following):
             found = heading_kind(text)
-            if states_a_finding(text) and (found is None or found[0] in ("background", "about", "resources")):
+            if states_a_finding(text) and (found is None or found[0] in ("background", "about", "resources")) and not (
+                found and found[1].startswith(HOW_PHRASE)
+            ):
                 # "Professionals did not share information": a finding, whatever subject its words touch.
                 statement = kind_by_statement(text)
                 found = statement[0], f'{HOW_STATEMENT} "{statement[1]}"'
@@ -388,6 +390,11 @@ def _styled_heading(line: SourceLine) -> Token:
         return token
     how = line.how
     found = heading_kind(text)
+    if (found is None or found[0] in ("background", "about", "resources")) and states_a_finding(text) and not (
+        found and found[1].startswith(HOW_PHRASE)
+    ):
+        statement = kind_by_statement(text)  # an <h2> "Professionals did not share information"
+        found = statement[0], f'{HOW_STATEMENT} "{statement[1]}"'
     if found:
         return Token("heading", text, line.text, kind=found[0], how=f"{how}, {found[1]}", number=number)
     return Token("heading", text, line.text, kind="other", how=how, number=number)

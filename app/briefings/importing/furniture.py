@@ -31,8 +31,10 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         r"|share(?: this page| this article)?(?::.*)?|share on \w+|breadcrumbs?|you are here:?.*|contents|on this page"
         r"|previous|next|(?:home|homepage)(?:\s*[>›»/|]\s*.+)?"
         # A domestic-abuse or adults' site's escape button, and the site's own controls.
-        r"|quick exit|exit(?: this)? (?:site|page|website)(?: now| quickly)?|leave(?: this)? (?:site|page|website)"
-        r"(?: now| quickly)?|hide (?:this )?page|escape|exit|(?:open|close|toggle) (?:menu|navigation|search)"
+        r"|quick exit(?: button)?|(?:click here to )?exit(?: this)?(?: site| page| website)?(?: now| quickly)?"
+        r"|leave(?: this)? (?:site|page|website)(?: now| quickly)?|hide (?:this )?(?:page|site)|escape"
+        r"|(?:open|close|toggle) (?:menu|navigation|search)|back|go back|return to top|tweet|related (?:content|pages|links)"
+        r"|in this section"
         r"|site search|search (?:this|the) (?:site|website)|(?:email|e-mail|print) (?:this|the) (?:page|article)"
         r"|sign up|log ?in|sign in)$",
         re.IGNORECASE,
@@ -101,7 +103,8 @@ _BANNER = re.compile(
     re.IGNORECASE,
 )
 _IMAGE_TEXT = re.compile(
-    r"^(?:image|photo|photograph|picture|illustration|logo|icon|graphic|stock (?:image|photo)|(?:image|photo) credit)"
+    r"^(?:image|photo|photograph|picture|illustration|logo|icon|graphic|stock (?:image|photo)|(?:image|photo) credit"
+    r"|(?:image|photo) description|alt text)"
     r"\s*(?::|of\b|shows\b|-)|\blogo$",
     re.IGNORECASE,
 )
