@@ -372,3 +372,17 @@ def test_a_web_page_heading_that_states_a_finding_gets_its_kind_from_its_wording
         ("concerns", "The search should never have happened"),
         ("concerns", "Professionals did not share information"),
     ]
+
+
+@pytest.mark.parametrize(
+    "line, title",
+    [
+        ("Domestic abuse: a 7 minute briefing", "Domestic abuse"),
+        ("Self-neglect - a seven minute briefing", "Self-neglect"),
+        ("Cuckooing: our 7-minute briefing", "Cuckooing"),
+    ],
+)
+def test_a_topic_before_a_7_minute_briefing_with_an_article_is_the_title(line, title):
+    result = import_text(f"{line}\n\nThis is what practitioners need to know about it.\n")
+    assert result.briefing.title == title
+    assert result.briefing.source == line
