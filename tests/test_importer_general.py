@@ -386,3 +386,29 @@ def test_a_topic_before_a_7_minute_briefing_with_an_article_is_the_title(line, t
     result = import_text(f"{line}\n\nThis is what practitioners need to know about it.\n")
     assert result.briefing.title == title
     assert result.briefing.source == line
+
+
+@pytest.mark.parametrize(
+    "heading, kind",
+    [
+        ("Lack of professional curiosity", "concerns"),
+        ("Poor information sharing between schools", "concerns"),
+        ("Absence of a lead professional", "concerns"),
+        ("Strong relationships with his youth worker", "good_practice"),
+        ("Effective multi-agency working", "good_practice"),
+    ],
+)
+def test_a_heading_naming_what_went_wrong_or_well_without_a_verb_gets_that_kind(heading, kind):
+    text = (
+        f"Child T\nChild T was 15 and was exploited by a gang who made him sell drugs in another county.\n{heading}\n"
+        "His new school was told about it only when he had been missing for a week and a half.\n"
+    )
+    assert kinds(import_text(text)) == [("background", ""), (kind, heading)]
+
+
+@pytest.mark.parametrize("site", ["Safeguarding Network", "The Learning Hub", "Northshire Safeguarding Forum"])
+def test_a_sites_name_above_the_title_on_a_page_with_no_blank_lines_is_its_masthead(site):
+    result = import_text(f"{site}\nChild T\nChild T was 15 and was exploited by a gang who made him sell drugs.\n")
+    assert result.briefing.title == "Child T"
+    assert reasons(result) == {site: "masthead"}
+    assert result.briefing.publisher == site

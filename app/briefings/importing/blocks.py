@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..markup import links_in, plain_text
-from .meaning import kind_by_content, kind_by_meaning, kind_by_statement, states_a_finding
+from .meaning import kind_by_content, kind_by_finding_words, kind_by_meaning, kind_by_statement, states_a_finding
 from .phrases import kind_of_heading, phrase_of_heading
 from .report import HOW_LABEL, HOW_NUMBERED, HOW_PHRASE, HOW_STATEMENT, HOW_TITLE_STYLE, HOW_UNRECOGNISED
 
@@ -211,6 +211,8 @@ def classify(lines: list[SourceLine]) -> list[Token]:
                 # "Professionals did not share information": a finding, whatever subject its words touch.
                 statement = kind_by_statement(text)
                 found = statement[0], f'{HOW_STATEMENT} "{statement[1]}"'
+            elif found is None and (finding := kind_by_finding_words(text)) is not None:
+                found = finding[0], f'{HOW_STATEMENT} "{finding[1]}"'  # "Lack of professional curiosity"
             kind, how = found if found else ("other", HOW_UNRECOGNISED)
             tokens.append(Token("heading", text, text, kind=kind, how=how))
         elif _states_a_finding_over_text(line, previous, following):
@@ -227,7 +229,9 @@ def classify(lines: list[SourceLine]) -> list[Token]:
 _POINTER = re.compile(r"^(?:read|see|view|download|find out|learn|full report|the full report)\b", re.IGNORECASE)
 def _points_on(text: str, following: SourceLine | None) -> bool:
     """"Read the full report" with no text of its own under it: a link closing an item, not a heading."""
-    if not _POINTER.match(text) or len(text.split()) > 8 or (following is not None and not _could_be_heading(following)):
+    if not _POINTER.match(text) or len(text.split()) > 8:
+        return False
+    if following is not None and not _could_be_heading(following):
         return False
     found = heading_kind(text)
     return found is not None and found[0] == "resources"

@@ -33,7 +33,8 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         # A domestic-abuse or adults' site's escape button, and the site's own controls.
         r"|quick exit(?: button)?|(?:click here to )?exit(?: this)?(?: site| page| website)?(?: now| quickly)?"
         r"|leave(?: this)? (?:site|page|website)(?: now| quickly)?|hide (?:this )?(?:page|site)|escape"
-        r"|(?:open|close|toggle) (?:menu|navigation|search)|back|go back|return to top|tweet|related (?:content|pages|links)"
+        r"|(?:open|close|toggle) (?:menu|navigation|search)|back|go back|return to top|tweet"
+        r"|related (?:content|pages|links)"
         r"|in this section"
         r"|site search|search (?:this|the) (?:site|website)|(?:email|e-mail|print) (?:this|the) (?:page|article)"
         r"|sign up|log ?in|sign in)$",
@@ -71,7 +72,8 @@ _DETAILS_LABEL = re.compile(
 
 # "© 2024 Anytown Safeguarding Children Partnership. All rights reserved."
 _COPYRIGHT = re.compile(
-    r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<owner>.*?)[.,]?\s*(?:all rights reserved\.?)?$",
+    r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<owner>.*?)[.,]?\s*"
+    r"(?:all rights reserved\.?)?$",
     re.IGNORECASE,
 )
 
@@ -193,7 +195,7 @@ def furniture_reason(text: str) -> str:
             return "date line"
     if len(words) <= 14 and _DETAILS_LABEL.match(plain) and not plain.endswith((".", "?", "!")):
         return "details line"
-    if len(words) <= 16 and _COPYRIGHT.match(plain) and re.match(r"^(?:©|\(c\)|copyright\s*©?\s*\d{4})", plain, re.IGNORECASE):
+    if len(words) <= 16 and re.match(r"^(?:©|\(c\)|copyright\s*©?\s*\d{4})", plain, re.IGNORECASE):
         return "details line"
     if len(words) <= 8 and _only_a_date(plain.strip(" .")):
         return "bare date"  # a date line only above a title or headline; in a chronology it is the story's

@@ -145,7 +145,8 @@ def opening_kind(texts: list[str]) -> tuple[str, str] | None:
 # A heading that states a finding ("Professionals did not share information", "Strip search of Child Q should
 # never have happened") has a verb; its wording says which kind of finding it is.
 _FINITE_VERB = re.compile(
-    r"\b(?:is|are|was|were|been|has|have|had|did|does|do|should|must|can|could|would|will|may|might|shall|need|needs|needed"
+    r"\b(?:is|are|was|were|been|has|have|had|did|does|do|should|must|can|could|would|will|may|might|shall"
+    r"|need|needs|needed"
     r"|isn't|wasn't|weren't|didn't|doesn't|don't|hasn't|haven't)\b|^\S+\s.*\b[a-z]{3,}ed\b",
     re.IGNORECASE,
 )
@@ -164,6 +165,24 @@ def states_a_finding(text: str) -> bool:
     return not text.endswith("?") and not _ASKS.match(text) and bool(_FINITE_VERB.search(text))
 
 
+def kind_by_finding_words(text: str) -> tuple[str, str] | None:
+    """(kind, word) for a heading naming what went wrong or well without a verb ("Lack of professional
+    curiosity", "Poor information sharing", "Strong relationships with his youth worker"); None otherwise."""
+    if match := _WENT_WRONG_NOUN.search(text):
+        return "concerns", match.group(0).casefold()
+    if match := _WENT_WELL_NOUN.search(text):
+        return "good_practice", match.group(0).casefold()
+    return None
+
+
+_WENT_WRONG_NOUN = re.compile(
+    r"\b(?:lack(?:ed|ing)? of|absence of|poor|inadequate|insufficient|limited|missed|failure to|failures? in|gaps? in"
+    r"|delays? in|no (?:one|single)|not)\b",
+    re.IGNORECASE,
+)
+_WENT_WELL_NOUN = re.compile(r"\b(?:good|strong|effective|positive|excellent|well)\b", re.IGNORECASE)
+
+
 def kind_by_statement(text: str) -> tuple[str, str]:
     """(kind, the words that decided) for a heading that states a finding: what went wrong is a concern, what
     went well good practice, what should be done advice; any other finding is learning."""
@@ -177,11 +196,14 @@ def kind_by_statement(text: str) -> tuple[str, str]:
 
 
 # A heading that names a law ("Domestic Abuse Act 2021", "The Care Act", "Mental Capacity Act Code of Practice").
-_NAMES_A_LAW = re.compile(r"\b(?:Acts?|Regulations|Bill|Convention|Code of Practice|Statutory Guidance)\b(?:\s+\(?\d{4}\)?)?")
+_NAMES_A_LAW = re.compile(
+    r"\b(?:Acts?|Regulations|Bill|Convention|Code of Practice|Statutory Guidance)\b(?:\s+\(?\d{4}\)?)?"
+)
 # Text that says what a thing is: a definition, or what a law does.
 _DEFINES = re.compile(
-    r"\b(?:is|are) (?:when|where|what happens|defined|a (?:form|type|kind|term|crime|law|pattern)|the term|used to describe)"
-    r"|\brefers? to\b|\b(?:term|word|it|this) means\b|\bmeans (?:that|any|when)\b|\bdefin(?:es|ed|ition)\b|\bdescribes\b|\bcame into (?:force|effect)\b"
+    r"\b(?:is|are) (?:when|where|what happens|defined|a (?:form|type|kind|term|crime|law|pattern)|the term"
+    r"|used to describe)|\brefers? to\b|\b(?:term|word|it|this) means\b|\bmeans (?:that|any|when)\b"
+    r"|\bdefin(?:es|ed|ition)\b|\bdescribes\b|\bcame into (?:force|effect)\b"
     r"|\bintroduced\b|\bsets out\b|\bmakes it (?:an offence|a crime|illegal)\b|\brecognises\b|\bputs? a duty\b"
     r"|\bplaces? a duty\b|\b(?:gives|provides) (?:a )?(?:legal|statutory)\b",
     re.IGNORECASE,

@@ -73,6 +73,8 @@ def _split_at_briefing_words(line: str) -> _TitleLine:
 _ORGANISATION_NOUNS = {
     "partnership", "partnerships", "partners", "board", "council", "trust", "nhs", "police", "borough", "county",
     "committee", "authority", "lscp", "lscb", "scp", "sab", "lsab", "government", "association", "panel",
+    "network", "hub", "alliance", "forum", "foundation", "charity", "institute", "society", "agency", "commission",
+    "nspcc", "ofsted", "department", "ltd", "cic",
 }
 
 
