@@ -412,3 +412,18 @@ def test_a_sites_name_above_the_title_on_a_page_with_no_blank_lines_is_its_masth
     assert result.briefing.title == "Child T"
     assert reasons(result) == {site: "masthead"}
     assert result.briefing.publisher == site
+
+
+@pytest.mark.parametrize(
+    "label, title, opening",
+    [
+        ("Learning Briefing", "Child Q", "Child Q was 15 when she was strip searched at school by police officers."),
+        ("7 Minute Briefing", "Neglect", "Neglect is the persistent failure to meet a child's basic needs."),
+        ("Safeguarding Adults Review", "Mr K", "Mr K was 70 and lived alone after his wife died."),
+    ],
+)
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_a_generic_label_right_above_the_briefings_name_is_not_the_title(label, title, opening, gap):
+    result = import_text(gap.join([label, title, opening]) + "\n")
+    assert result.briefing.title == title
+    assert kinds(result) == [("background", "")]

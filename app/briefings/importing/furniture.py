@@ -384,6 +384,15 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     before_text = [candidate for candidate in candidates if not candidate[2]]
     if (
         len(before_text) >= 2
+        and before_text[1][0] == _next_kept(kept, first_index)
+        and generic_title(plain_line(lines[first_index].text))
+        and not generic_title(plain_line(lines[before_text[1][0]].text))
+        and not _lists_reviews(lines, aside)
+    ):
+        # "Learning briefing" right above "Child Q": the generic line is a label, the next names the briefing.
+        return before_text[1][0]
+    if (
+        len(before_text) >= 2
         and _dense(lines)
         and before_text[1][0] == _next_kept(kept, first_index)
         and not _generic(plain_line(lines[first_index].text))
