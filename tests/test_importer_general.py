@@ -427,3 +427,13 @@ def test_a_generic_label_right_above_the_briefings_name_is_not_the_title(label, 
     result = import_text(gap.join([label, title, opening]) + "\n")
     assert result.briefing.title == title
     assert kinds(result) == [("background", "")]
+
+
+@pytest.mark.parametrize("line", ["She was admitted to hospital with a broken arm", "In May 2020 the family moved to Anytown"])
+def test_a_line_of_the_story_without_a_full_stop_is_not_a_heading(line):
+    text = (
+        "Child L\nChild L was 2 when she was taken to hospital with a head injury.\n"
+        f"{line}\nThe hospital made a referral to children's social care the same evening.\n"
+    )
+    result = import_text(text)
+    assert kinds(result) == [("background", "")]

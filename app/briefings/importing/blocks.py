@@ -290,6 +290,8 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
     text = line.text
     if following is None or _in_run(text, previous, following):
         return False
+    if _TELLS_THE_STORY.match(text) and states_a_finding(text):
+        return False  # "In May 2020 the family moved to Anytown": a line of the story without its full stop
     if line.blank_before and line.blank_after:
         if heading_shaped(text) and not _could_be_heading(following):
             return True
@@ -322,12 +324,20 @@ def _states_a_finding_over_text(line: SourceLine, previous: SourceLine | None, f
         return False
     if text.endswith(_SENTENCE_END) or ". " in text or has_link(text) or not states_a_finding(text):
         return False
+    if _TELLS_THE_STORY.match(text):
+        return False  # "She was admitted to hospital", "In May 2020 the family moved": the story, not a finding
     if not (line.blank_before and line.blank_after) and not _ends_a_sentence(previous):
         return False
     body = following.text
     return following.style is None and len(body.split()) > 8 and body.endswith((".", "!", ")", ":")) and not (
         BULLET.match(body) or NUMBERED.match(body)
     )
+
+
+_TELLS_THE_STORY = re.compile(
+    r"^(?:he|she|they|it|his|her|their|we|i|in|on|at|during|after|before|when|then|later|by|following)\b",
+    re.IGNORECASE,
+)
 
 
 # "Action Points for DSLs:", "Key messages for practitioners:": a short label naming a kind, over its list.
