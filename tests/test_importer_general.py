@@ -437,3 +437,15 @@ def test_a_line_of_the_story_without_a_full_stop_is_not_a_heading(line):
     )
     result = import_text(text)
     assert kinds(result) == [("background", "")]
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n"])
+def test_the_publishers_name_right_under_the_title_is_its_masthead_and_goes_in_the_id(gap):
+    text = gap.join([
+        "Child Q", "Anytown Safeguarding Children Partnership",
+        "Child Q was 15 when she was strip searched at school by police.",
+    ]) + "\n"
+    result = import_text(text)
+    assert (result.briefing.title, result.briefing.publisher) == ("Child Q", "Anytown Safeguarding Children Partnership")
+    assert result.briefing.id == "anytown-child-q"
+    assert reasons(result) == {"Anytown Safeguarding Children Partnership": "masthead"}

@@ -251,6 +251,10 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
                 if aside[index] == "masthead" and not cleaned.publisher and title_shaped(lines[index].text):
                     cleaned.publisher = plain_line(lines[index].text)
     start = title_index or 0
+    if title_index is not None and (under := _masthead_under(lines, aside, title_index)) is not None:
+        # "Child Q" then "Anytown Safeguarding Children Partnership": the publisher under the title.
+        aside[under] = "masthead"
+        cleaned.publisher = cleaned.publisher or plain_line(lines[under].text)
     subtitle = _subtitle_index(lines, aside, title_index) if title_index is not None else None
     for index in _next_item(lines, aside, start):
         aside.setdefault(index, "next item")
@@ -417,6 +421,17 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     if text_first:
         return None  # the text starts with its own words (a sentence), not a title
     return first_index
+
+
+def _masthead_under(lines: list[SourceLine], aside: dict[int, str], title_index: int) -> int | None:
+    kept = [index for index in range(min(len(lines), title_index + 4)) if index not in aside]
+    following = _next_kept(kept, title_index)
+    if following is None or lines[following].style is not None:
+        return None
+    text = plain_line(lines[following].text)
+    if not title_shaped(text) or not is_masthead(text) or BRIEFING_WORDS.search(text) or review_type_of(text):
+        return None
+    return following if kind_of_heading(text) is None else None
 
 
 def _subtitle_index(lines: list[SourceLine], aside: dict[int, str], title_index: int) -> int | None:
