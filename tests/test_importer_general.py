@@ -449,3 +449,18 @@ def test_the_publishers_name_right_under_the_title_is_its_masthead_and_goes_in_t
     assert (result.briefing.title, result.briefing.publisher) == ("Child Q", "Anytown Safeguarding Children Partnership")
     assert result.briefing.id == "anytown-child-q"
     assert reasons(result) == {"Anytown Safeguarding Children Partnership": "masthead"}
+
+
+def test_a_listing_whose_headlines_are_links_gets_no_learning_or_actions_from_the_summaries():
+    page = (
+        "Case reviews\n\nBelow are the reviews we have published, with a short summary of each.\n\n"
+        "[Child D](https://example.org/child-d)\n\nChild D was 7 months old. The review found that the risks of "
+        "co-sleeping were not discussed. Recommendations were made to health visitors.\n\n"
+        "[Siblings E and F](https://example.org/e-f)\n\nThe review found the children's neglect was not recognised "
+        "for years. Lessons learned include the neglect toolkit.\n\n[Baby G](https://example.org/g)\n\nBaby G was "
+        "injured by his father. Professionals should think about fathers, the review recommended.\n"
+    )
+    result = import_text(page)
+    assert result.briefing.title == "Case reviews"
+    invented = {"learning", "good_practice", "missed_opportunities", "actions_taken", "what_to_do", "concerns"}
+    assert not invented & {kind for kind, _ in kinds(result)}

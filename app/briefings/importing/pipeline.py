@@ -33,6 +33,7 @@ from .sections import (
     trailing_links,
 )
 from .text_reader import decode_text, text_lines
+from .meaning import case_only_kinds
 from .themes import suggest_themes
 from .titles import BRIEFING_MENTION, place_of, review_type_of, slugify, split_title_line, take_title
 
@@ -294,16 +295,22 @@ def _import_lines(
     briefing.review_type = review_type_of(all_text)
     listed = [section for section in built.sections if section.heading and _names_a_review(section.heading)]
     listing = len(listed) >= 3 and len({section.heading for section in listed}) == len(listed)
+    linked = [
+        block.text for section in built.sections for block in section.blocks
+        if block.type == "paragraph" and (link := _WHOLE_LINK.match(block.text)) and _names_a_review(link.group(1))
+    ]
+    listing_by_links = len(set(linked)) >= 3  # "[Child D](…)", "[Baby G](…)": headlines that are links
     # A page listing several reviews with their summaries is about reviews in general: none of its learning or
     # actions is the briefing's own.
-    thematic = listing or is_thematic(all_text, briefing.title)
+    thematic = listing or listing_by_links or is_thematic(all_text, briefing.title)
     if listing:
         _labels_stay_in_their_summary(built)
     guesses = kinds_from_content(built, thematic=thematic)
-    if listing:
+    if listing or listing_by_links:
         for index, section in enumerate(built.sections):
             how = built.hows.get(id(section), "")
-            if section in listed and "phrase table" not in how and section.kind != "background":
+            guessed = "content cue" in how and section.kind in case_only_kinds()
+            if (section in listed or guessed) and "phrase table" not in how and section.kind != "background":
                 section.kind = "background"
                 built.hows[id(section)] = f"{how}, a review's summary on a page listing reviews"
                 guesses.append((index, f"'{section.label}' is one of the reviews this page lists: its summary was "
@@ -444,6 +451,9 @@ def _labels_stay_in_their_summary(built) -> None:
             continue
         kept.append(section)
     built.sections = kept
+
+
+_WHOLE_LINK = re.compile(r"^\[([^\]]{1,150})\]\([^)]*\)$")
 
 
 def _names_a_review(heading: str) -> bool:
