@@ -39,6 +39,8 @@ def reasons(result) -> dict[str, str]:
         ("Click here to exit", "navigation"),
         ("Quick exit button", "navigation"),
         ("Return to top", "navigation"),
+        ("Facebook", "navigation"),
+        ("Recite Me", "accessibility toolbar"),
     ],
 )
 def test_a_page_control_above_a_plain_title_is_navigation_and_never_the_title(control, reason):

@@ -34,7 +34,7 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         r"|quick exit(?: button)?|(?:click here to )?exit(?: this)?(?: site| page| website)?(?: now| quickly)?"
         r"|leave(?: this)? (?:site|page|website)(?: now| quickly)?|hide (?:this )?(?:page|site)|escape"
         r"|(?:open|close|toggle) (?:menu|navigation|search)|back|go back|return to top|tweet"
-        r"|related (?:content|pages|links)"
+        r"|related (?:content|pages|links)|facebook|twitter|x \(twitter\)|linkedin|whatsapp|email|e-mail"
         r"|in this section"
         r"|site search|search (?:this|the) (?:site|website)|(?:email|e-mail|print) (?:this|the) (?:page|article)"
         r"|sign up|log ?in|sign in)$",
@@ -42,7 +42,8 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     )),
     ("accessibility toolbar", re.compile(
         r"^(?:toggle (?:high )?contrast|high contrast|(?:increase|decrease|reset|change) (?:text|font) size|text size"
-        r"|accessibility(?: tools| options| settings)?|listen(?: to this page)?|translate(?: this page)?|a\s*a\s*a)$",
+        r"|accessibility(?: tools| options| settings)?|listen(?: to this page)?|translate(?: this page)?|a\s*a\s*a"
+        r"|recite ?me|read aloud|reachdeck|browsealoud|(?:change|adjust) colou?rs?)$",
         re.IGNORECASE,
     )),
 ]
