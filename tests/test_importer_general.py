@@ -40,6 +40,7 @@ def reasons(result) -> dict[str, str]:
         ("Quick exit button", "navigation"),
         ("Return to top", "navigation"),
         ("Facebook", "navigation"),
+        ("Latest news", "navigation"),
         ("Recite Me", "accessibility toolbar"),
     ],
 )

@@ -35,6 +35,7 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         r"|leave(?: this)? (?:site|page|website)(?: now| quickly)?|hide (?:this )?(?:page|site)|escape"
         r"|(?:open|close|toggle) (?:menu|navigation|search)|back|go back|return to top|tweet"
         r"|related (?:content|pages|links)|facebook|twitter|x \(twitter\)|linkedin|whatsapp|email|e-mail"
+        r"|(?:latest )?news(?: and events| and updates)?|blog"
         r"|in this section"
         r"|site search|search (?:this|the) (?:site|website)|(?:email|e-mail|print) (?:this|the) (?:page|article)"
         r"|sign up|log ?in|sign in)$",
