@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from ..markup import links_in, plain_text
-from .meaning import kind_by_content, kind_by_meaning
+from .meaning import kind_by_content, kind_by_finding_words, kind_by_meaning, kind_by_statement, states_a_finding
 from .phrases import kind_of_heading, phrase_of_heading
-from .report import HOW_NUMBERED, HOW_PHRASE, HOW_TITLE_STYLE, HOW_UNRECOGNISED
+from .report import HOW_LABEL, HOW_NUMBERED, HOW_PHRASE, HOW_STATEMENT, HOW_TITLE_STYLE, HOW_UNRECOGNISED
 
 # --- source lines ----------------------------------------------------------------------------------------
 
@@ -190,6 +190,8 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("item", match.group(1), text))
         elif match := NUMBERED.match(text):
             tokens.append(_numbered(line, int(match.group(1)), match.group(2), last, following))
+        elif _points_on(text, following):
+            tokens.append(Token("paragraph", text, text))
         elif (found := _table_heading(text)) is not None:
             tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
         elif (
@@ -199,14 +201,40 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             and (not dense or is_labelled_note(text))
         ):
             tokens.append(Token("note", text, text))
+        elif (found := _label_heading(text, following)) is not None:
+            tokens.append(Token("heading", text, text, kind=found[0], how=found[1]))
         elif _stands_alone_as_heading(line, previous, following):
             found = heading_kind(text)
+            if states_a_finding(text) and (found is None or found[0] in ("background", "about", "resources")) and not (
+                found and found[1].startswith(HOW_PHRASE)
+            ):
+                # "Professionals did not share information": a finding, whatever subject its words touch.
+                statement = kind_by_statement(text)
+                found = statement[0], f'{HOW_STATEMENT} "{statement[1]}"'
+            elif found is None and (finding := kind_by_finding_words(text)) is not None:
+                found = finding[0], f'{HOW_STATEMENT} "{finding[1]}"'  # "Lack of professional curiosity"
             kind, how = found if found else ("other", HOW_UNRECOGNISED)
             tokens.append(Token("heading", text, text, kind=kind, how=how))
+        elif _states_a_finding_over_text(line, previous, following):
+            statement = kind_by_statement(text)
+            tokens.append(Token("heading", text, text, kind=statement[0], how=f'{HOW_STATEMENT} "{statement[1]}"'))
         else:
             tokens.append(Token("paragraph", text, text, label=_label_of(text)))
         tokens[-1].line = line.source_line
     return tokens
+
+
+# "Read the full report", "Read more" with no text under it (the next item's headline, or the end): a link, not a
+# heading over what follows.
+_POINTER = re.compile(r"^(?:read|see|view|download|find out|learn|full report|the full report)\b", re.IGNORECASE)
+def _points_on(text: str, following: SourceLine | None) -> bool:
+    """"Read the full report" with no text of its own under it: a link closing an item, not a heading."""
+    if not _POINTER.match(text) or len(text.split()) > 8:
+        return False
+    if following is not None and not _could_be_heading(following):
+        return False
+    found = heading_kind(text)
+    return found is not None and found[0] == "resources"
 
 
 _LABEL = re.compile(r"^(?P<label>[A-Z][^:.?!]{2,40}?)(?:\s+includes?)?:\s+\S")
@@ -262,6 +290,8 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
     text = line.text
     if following is None or _in_run(text, previous, following):
         return False
+    if _TELLS_THE_STORY.match(text) and states_a_finding(text):
+        return False  # "In May 2020 the family moved to Anytown": a line of the story without its full stop
     if line.blank_before and line.blank_after:
         if heading_shaped(text) and not _could_be_heading(following):
             return True
@@ -285,6 +315,74 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
     )
 
 
+def _states_a_finding_over_text(line: SourceLine, previous: SourceLine | None, following: SourceLine | None) -> bool:
+    """A heading that states a finding, longer than a plain heading ("Strip search of Child Q should never have
+    happened"): up to 14 words, no final full stop, after a finished sentence and over a paragraph."""
+    text = line.text
+    words = text.split()
+    if following is None or not 4 <= len(words) <= 14 or len(text) > 100 or not (text[0].isupper()):
+        return False
+    if text.endswith(_SENTENCE_END) or ". " in text or has_link(text) or not states_a_finding(text):
+        return False
+    if _TELLS_THE_STORY.match(text):
+        return False  # "She was admitted to hospital", "In May 2020 the family moved": the story, not a finding
+    if not (line.blank_before and line.blank_after) and not _ends_a_sentence(previous):
+        return False
+    body = following.text
+    return following.style is None and len(body.split()) > 8 and body.endswith((".", "!", ")", ":")) and not (
+        BULLET.match(body) or NUMBERED.match(body)
+    )
+
+
+_TELLS_THE_STORY = re.compile(
+    r"^(?:he|she|they|it|his|her|their|we|i|in|on|at|during|after|before|when|then|later|by|following)\b",
+    re.IGNORECASE,
+)
+
+
+# "Action Points for DSLs:", "Key messages for practitioners:": a short label naming a kind, over its list.
+_LABEL_LINE = re.compile(r"^(?P<label>[A-Z][^:.?!]{2,60}):$")
+_LABEL_VERB = re.compile(r"\b(?:includes?|included|is|are|was|were|if|when|as follows|such as|e\.g)\b", re.IGNORECASE)
+
+
+def _label_heading(text: str, following: SourceLine | None) -> tuple[str, str] | None:
+    """(kind, how) when a line is a label ending ":" that names a kind, with a list or a paragraph under it."""
+    match = _LABEL_LINE.match(text)
+    if not match or following is None or len(match.group("label").split()) > 8 or has_link(text):
+        return None
+    label = match.group("label")
+    if _LABEL_VERB.search(label) or states_a_finding(label):
+        return None  # "A SAR is conducted if:", "Practitioners should consider:" lead into their list
+    if following.style in ("heading", "title") or (
+        following.style is None and not (BULLET.match(following.text) or NUMBERED.match(following.text))
+        and _could_be_heading(following)
+    ):
+        return None
+    if following.style is None and has_link(following.text) and len(plain_line(following.text).split()) <= 12:
+        return None  # "Information about domestic abuse:" over a link: a pointer to reading, not a section
+    found = heading_kind(label)
+    if found is None or not _names_a_kind(found[1]):
+        return None  # "Impact of domestic abuse:" names a subject, not a part of the briefing
+    return found[0], f"{HOW_LABEL}, {found[1]}"
+
+
+# The words by which a label names a part of a briefing, as opposed to its subject ("abuse", "victim", "sign").
+_KIND_WORDS = frozenset(
+    "resource reading reference signpost training tool link contact question reflect consider discuss advice tip "
+    "guidance remember recommendation finding lesson message theme conclusion concern worry issue risk challenge "
+    "strength positive good background summary context overview introduction history timeline chronology action "
+    "learning point step practice".split()
+)
+
+
+def _names_a_kind(how: str) -> bool:
+    """Whether a heading's kind came from the phrase table or from words that name a part of a briefing."""
+    if how.startswith(HOW_PHRASE):
+        return True
+    cue = how.partition('"')[2].rstrip('"')
+    return any(word in _KIND_WORDS or word.rstrip("s") in _KIND_WORDS for word in cue.split())
+
+
 def _questionish(line: SourceLine | None) -> bool:
     if line is None:
         return False
@@ -306,6 +404,11 @@ def _styled_heading(line: SourceLine) -> Token:
         return token
     how = line.how
     found = heading_kind(text)
+    if (found is None or found[0] in ("background", "about", "resources")) and states_a_finding(text) and not (
+        found and found[1].startswith(HOW_PHRASE)
+    ):
+        statement = kind_by_statement(text)  # an <h2> "Professionals did not share information"
+        found = statement[0], f'{HOW_STATEMENT} "{statement[1]}"'
     if found:
         return Token("heading", text, line.text, kind=found[0], how=f"{how}, {found[1]}", number=number)
     return Token("heading", text, line.text, kind="other", how=how, number=number)

@@ -17,8 +17,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from .blocks import BULLET, NUMBERED, SourceLine, has_link, plain_line, segment_numbers, title_shaped
-from .phrases import kind_of_heading
+from .blocks import BULLET, NUMBERED, SourceLine, has_link, heading_kind, plain_line, segment_numbers, title_shaped
+from .phrases import kind_of_heading, phrase_of_heading
 from .report import SetAside
 from .titles import BRIEFING_MENTION as BRIEFING_WORDS
 from .titles import REVIEW_TYPES, is_masthead, is_organisation, review_type_of
@@ -29,12 +29,22 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("navigation", re.compile(
         r"^(?:skip to (?:main )?content|skip navigation|back to top|main menu|menu|search|close|print(?: this page)?"
         r"|share(?: this page| this article)?(?::.*)?|share on \w+|breadcrumbs?|you are here:?.*|contents|on this page"
-        r"|previous|next|(?:home|homepage)(?:\s*[>›»/|]\s*.+)?)$",
+        r"|previous|next|(?:home|homepage)(?:\s*[>›»/|]\s*.+)?"
+        # A domestic-abuse or adults' site's escape button, and the site's own controls.
+        r"|quick exit(?: button)?|(?:click here to )?exit(?: this)?(?: site| page| website)?(?: now| quickly)?"
+        r"|leave(?: this)? (?:site|page|website)(?: now| quickly)?|hide (?:this )?(?:page|site)|escape"
+        r"|(?:open|close|toggle) (?:menu|navigation|search)|back|go back|return to top|tweet"
+        r"|related (?:content|pages|links)|facebook|twitter|x \(twitter\)|linkedin|whatsapp|email|e-mail"
+        r"|(?:latest )?news(?: and events| and updates)?|blog"
+        r"|in this section"
+        r"|site search|search (?:this|the) (?:site|website)|(?:email|e-mail|print) (?:this|the) (?:page|article)"
+        r"|sign up|log ?in|sign in)$",
         re.IGNORECASE,
     )),
     ("accessibility toolbar", re.compile(
         r"^(?:toggle (?:high )?contrast|high contrast|(?:increase|decrease|reset|change) (?:text|font) size|text size"
-        r"|accessibility(?: tools| options| settings)?|listen(?: to this page)?|translate(?: this page)?|a\s*a\s*a)$",
+        r"|accessibility(?: tools| options| settings)?|listen(?: to this page)?|translate(?: this page)?|a\s*a\s*a"
+        r"|recite ?me|read aloud|reachdeck|browsealoud|(?:change|adjust) colou?rs?)$",
         re.IGNORECASE,
     )),
 ]
@@ -53,6 +63,36 @@ _DATE_LABEL = re.compile(
     r"|topics?|reading time)\s*:\s*)",
     re.IGNORECASE,
 )
+# "Source: Anytown Safeguarding Adults Board", "Filed under Adults, Neglect", "Posted by Jo Smith": who published
+# the page and where it is filed, not the briefing's text. The publisher is taken from "Source:"/"Published by".
+_DETAILS_LABEL = re.compile(
+    r"^(?:(?P<publisher>source|publisher|published by|produced by)\s*:\s*|(?P<by>published by|produced by)\s+"
+    r"|(?:filed (?:under|in)|posted (?:by|in)|written by|authors?|organisation)\s*:?\s+)",
+    re.IGNORECASE,
+)
+
+
+# "© 2024 Anytown Safeguarding Children Partnership. All rights reserved."
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?(?P<owner>.*?)[.,]?\s*"
+    r"(?:all rights reserved\.?)?$",
+    re.IGNORECASE,
+)
+
+
+def publisher_of_details(text: str) -> str:
+    """The organisation a details line names ("Source: Anytown SAB" -> "Anytown SAB"), or ""."""
+    plain = plain_line(text)
+    if copyright := _COPYRIGHT.match(plain):
+        owner = copyright.group("owner").strip(" .")
+        return owner if owner and is_organisation(owner) and len(owner.split()) <= 10 else ""
+    match = _DETAILS_LABEL.match(plain)
+    if not match or not (match.group("publisher") or match.group("by")):
+        return ""
+    rest = plain[match.end():].strip(" .")
+    return rest if rest and is_organisation(rest) and len(rest.split()) <= 10 else ""
+
+
 # "Download the briefing (PDF)", "View (PDF, 300KB)": a link to the file, not a pointer to further reading.
 _DOWNLOAD = re.compile(
     r"^\W*(?:download\b.{0,80}\b(?:pdf|docx?|word|briefing|document|kb|mb)\b.{0,20}"
@@ -66,7 +106,20 @@ _BANNER = re.compile(
     r"|join (?:us|thousands|our)\b|become a member\b|sign up (?:to|for)\b|subscribe to\b|follow us\b)",
     re.IGNORECASE,
 )
-_IMAGE_TEXT = re.compile(r"^(?:image|photo|picture|logo|icon|graphic)\s*(?::|of\b)|\blogo$", re.IGNORECASE)
+_IMAGE_TEXT = re.compile(
+    r"^(?:image|photo|photograph|picture|illustration|logo|icon|graphic|stock (?:image|photo)|(?:image|photo) credit"
+    r"|(?:image|photo) description|alt text)"
+    r"\s*(?::|of\b|shows\b|-)|\blogo$",
+    re.IGNORECASE,
+)
+# A photo's description (alt text or a caption) read out with the page: "A boy's hand thrust forward towards the
+# camera". It describes what is seen: it opens with an article or a count and names something visual.
+_PHOTO_DESCRIPTION = re.compile(
+    r"^(?:an?|two|three|four|several|close-up of|silhouette of)\s.*\b(?:camera|photo(?:graph)?|picture|silhouetted?"
+    r"|close-up|looking|holding|sitting|seated|standing|smiling|staring|walking|hands?|face|faces|shadows?|window"
+    r"|blurred|background|thrust|hugging|crying|playing|sat|stood|laptop|phone|desk)\b",
+    re.IGNORECASE,
+)
 
 _MONTHS = {
     name: number
@@ -142,6 +195,10 @@ def furniture_reason(text: str) -> str:
         rest = plain[label.end():]
         if iso_date(plain) or (not label.group("dated") and ("|" in plain or len(rest.split()) <= 6)):
             return "date line"
+    if len(words) <= 14 and _DETAILS_LABEL.match(plain) and not plain.endswith((".", "?", "!")):
+        return "details line"
+    if len(words) <= 16 and re.match(r"^(?:©|\(c\)|copyright\s*©?\s*\d{4})", plain, re.IGNORECASE):
+        return "details line"
     if len(words) <= 8 and _only_a_date(plain.strip(" .")):
         return "bare date"  # a date line only above a title or headline; in a chronology it is the story's
     if _BANNER.match(plain) and len(words) <= 25:
@@ -149,6 +206,8 @@ def furniture_reason(text: str) -> str:
     if len(words) <= 14 and _DOWNLOAD.match(plain):
         return "download link"
     if len(words) <= 12 and _IMAGE_TEXT.search(plain) and not plain.endswith("."):
+        return "image text"
+    if len(words) <= 20 and _PHOTO_DESCRIPTION.match(plain) and not plain.endswith((".", ":", "?")):
         return "image text"
     return ""
 
@@ -162,6 +221,7 @@ class Cleaned:
     publisher: str = ""
     date: str = ""
     title_index: int | None = None  # index in `lines` of the title line, when one was chosen among several
+    subtitle: str = ""  # the line right under the title that qualifies it ("A local child safeguarding review")
 
 
 def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -> Cleaned:
@@ -177,8 +237,10 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
             reason = "date line" if headline or index < 3 else ""
         if reason:
             aside[index] = reason
-            if reason == "date line" and not cleaned.date:
+            if reason in ("date line", "details line") and not cleaned.date:
                 cleaned.date = iso_date(line.text)
+            if reason == "details line" and not cleaned.publisher:
+                cleaned.publisher = publisher_of_details(line.text)
 
     title_index = None if title_given else _title_index(lines, aside)
     tiled = title_index is not None and title_index < 0
@@ -191,6 +253,11 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
                 if aside[index] == "masthead" and not cleaned.publisher and title_shaped(lines[index].text):
                     cleaned.publisher = plain_line(lines[index].text)
     start = title_index or 0
+    if title_index is not None and (under := _masthead_under(lines, aside, title_index)) is not None:
+        # "Child Q" then "Anytown Safeguarding Children Partnership": the publisher under the title.
+        aside[under] = "masthead"
+        cleaned.publisher = cleaned.publisher or plain_line(lines[under].text)
+    subtitle = _subtitle_index(lines, aside, title_index) if title_index is not None else None
     for index in _next_item(lines, aside, start):
         aside.setdefault(index, "next item")
         if aside[index] != "next item":
@@ -199,6 +266,8 @@ def set_aside_furniture(lines: list[SourceLine], *, title_given: bool = False) -
     for index, line in enumerate(lines):
         if index in aside:
             cleaned.set_aside.append(SetAside(text=line.text, reason=aside[index], line=line.source_line or index + 1))
+        elif index == subtitle:
+            cleaned.subtitle = line.text
         else:
             if index == title_index:
                 cleaned.title_index = len(cleaned.lines)
@@ -230,6 +299,20 @@ def _generic(text: str) -> bool:
         rest = re.sub(pattern + r"s?", " ", rest, flags=re.IGNORECASE)
     words = [word for word in re.findall(r"[^\W_]+", rest) if not is_organisation(word)]
     return len(words) <= 1
+
+
+_SMALL_WORDS = frozenset("a an and the of from for in on our to with about by".split())
+
+
+def generic_title(text: str) -> bool:
+    """A title that names no briefing in particular ("7 minute briefings", "Learning from reviews", "Safeguarding
+    Adults Reviews"): only words for briefings, reviews, learning and organisations."""
+    rest = BRIEFING_WORDS.sub(" ", text)
+    for pattern in REVIEW_PATTERNS + (r"\blessons?\b", r"\bsummar(?:y|ies)\b", r"\bcase\b", r"\badults\b",
+                                      r"\bchildren\b", r"\bpractice\b", r"\bthematic\b", r"\bbriefing"):
+        rest = re.sub(pattern + r"s?", " ", rest, flags=re.IGNORECASE)
+    words = [word for word in re.findall(r"[^\W_]+", rest) if not is_organisation(word)]
+    return not [word for word in words if word.casefold() not in _SMALL_WORDS and not word.isdigit()]
 
 
 def _strength(line: SourceLine, before_reason: str, after_reason: str) -> int:
@@ -264,8 +347,19 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     """
     candidates: list[tuple[int, int, bool]] = []  # (index, strength, after text)
     text_seen = False
+    kept = [index for index in range(min(len(lines), 25)) if index not in aside]
     for index, line in enumerate(lines[:25]):
         if index in aside:
+            continue
+        if (
+            not candidates
+            and not text_seen
+            and line.style is None
+            and _names_a_person(line.text)
+            and _next_is_title_shaped(lines, kept, index)
+        ):
+            # "Tom's story" over "Learning from a safeguarding adults review": a person's story is the title.
+            candidates.append((index, 1, False))
             continue
         if _is_heading_line(line) and line.style != "title":
             # A section heading ends the search; a document's first heading that names no section may be the
@@ -294,6 +388,24 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
         return None
     first_index, first_strength, text_first = candidates[0]
     before_text = [candidate for candidate in candidates if not candidate[2]]
+    if (
+        len(before_text) >= 2
+        and before_text[1][0] == _next_kept(kept, first_index)
+        and generic_title(plain_line(lines[first_index].text))
+        and not generic_title(plain_line(lines[before_text[1][0]].text))
+        and not _lists_reviews(lines, aside)
+    ):
+        # "Learning briefing" right above "Child Q": the generic line is a label, the next names the briefing.
+        return before_text[1][0]
+    if (
+        len(before_text) >= 2
+        and _dense(lines)
+        and before_text[1][0] == _next_kept(kept, first_index)
+        and not _generic(plain_line(lines[first_index].text))
+    ):
+        # Copied text with no blank lines: the first title-shaped line is the title and the line right under it
+        # a subtitle ("A local child safeguarding practice review"), whatever either names.
+        return first_index
     if before_text:
         best = max(before_text, key=lambda candidate: (candidate[1], -candidate[0]))
         if best[1] >= 2:
@@ -302,6 +414,8 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     page_heading = before_text and _generic(plain_line(lines[first_index].text))
     # A headline has its story under it (a paragraph), not another short line (a list of links).
     strong = [candidate for candidate in strong if _paragraph_follows(lines, aside, candidate[0])]
+    if page_heading and _lists_reviews(lines, aside):
+        return first_index  # a page listing several reviews, each with its summary: the page's heading is its title
     if strong and (page_heading or strong[0][0] <= 3):
         # A listing page (its own heading, an introduction, then the briefing's headline), or a site's banner
         # sentence above the headline.
@@ -309,6 +423,84 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     if text_first:
         return None  # the text starts with its own words (a sentence), not a title
     return first_index
+
+
+def _masthead_under(lines: list[SourceLine], aside: dict[int, str], title_index: int) -> int | None:
+    kept = [index for index in range(min(len(lines), title_index + 4)) if index not in aside]
+    following = _next_kept(kept, title_index)
+    if following is None or lines[following].style is not None:
+        return None
+    text = plain_line(lines[following].text)
+    if not title_shaped(text) or not is_masthead(text) or BRIEFING_WORDS.search(text) or review_type_of(text):
+        return None
+    return following if kind_of_heading(text) is None else None
+
+
+def _subtitle_index(lines: list[SourceLine], aside: dict[int, str], title_index: int) -> int | None:
+    """The line right under the title that qualifies it, kept with the title rather than made a heading: in text
+    with no blank lines any title-shaped line before the text; otherwise one that names a briefing or review."""
+    kept = [index for index in range(len(lines)) if index not in aside]
+    following = _next_kept(kept, title_index)
+    after = _next_kept(kept, following) if following is not None else None
+    if following is None or after is None or lines[following].style is not None:
+        return None
+    text = plain_line(lines[following].text)
+    if not title_shaped(text) or _is_heading_line(lines[following]) or BULLET.match(text) or NUMBERED.match(text):
+        return None
+    story = lines[after].text
+    if lines[after].style is not None or not (len(story.split()) > 12 or story.endswith((".", "!", "?"))):
+        return None  # the text does not start under it: it may be a heading over a list
+    names = bool(BRIEFING_WORDS.search(text) or review_type_of(text))
+    # In text with no blank lines, a line whose words name a section ("About Safeguarding Adult Reviews") heads one.
+    return following if names or (_dense(lines) and heading_kind(text) is None) else None
+
+
+def _lists_reviews(lines: list[SourceLine], aside: dict[int, str]) -> bool:
+    """Whether a page lists several reviews or briefings (three or more headlines naming a case, a review or a
+    briefing, each with a paragraph under it), rather than telling one story."""
+    headlines = 0
+    for index, line in enumerate(lines[:400]):
+        text = plain_line(line.text)
+        if index in aside or not title_shaped(text) or BULLET.match(text):
+            continue
+        if (names_a_case(text) or BRIEFING_WORDS.search(text) or review_type_of(text)) and _paragraph_follows(
+            lines, aside, index
+        ):
+            headlines += 1
+    return headlines >= 3
+
+
+_CASE_NAME = re.compile(
+    r"\b(?:(?i:child(?:ren)?|adults?|baby|babies|siblings?|young person|person|mr|mrs|ms|miss|family|case)\s+[A-Z0-9]"
+    r"(?:\d|\b))|^[A-Z][a-z]+(?:'s|’s) (?:story|review)\b"
+)
+
+
+def names_a_case(text: str) -> bool:
+    """Whether a line names a reviewed case: "Adult A", "Child D", "Siblings E and F", "Mr B", "Tom's story"."""
+    return bool(_CASE_NAME.search(text))
+
+
+def _dense(lines: list[SourceLine]) -> bool:
+    """Text copied from a web page with no blank lines between its lines."""
+    return len(lines) > 3 and not any(line.blank_before for line in lines[1:])
+
+
+def _next_kept(kept: list[int], index: int) -> int | None:
+    return next((i for i in kept if i > index), None)
+
+
+def _names_a_person(text: str) -> bool:
+    """A heading that names a person's story ("Tom's story", "Child A's journey"): the phrase table's <name>."""
+    found = phrase_of_heading(text)
+    return found is not None and "<name>" in found[1]
+
+
+def _next_is_title_shaped(lines: list[SourceLine], kept: list[int], index: int) -> bool:
+    following = _next_kept(kept, index)
+    return following is not None and title_shaped(plain_line(lines[following].text)) and not _is_heading_line(
+        lines[following]
+    )
 
 
 def _paragraph_follows(lines: list[SourceLine], aside: dict[int, str], index: int) -> bool:

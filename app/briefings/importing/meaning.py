@@ -140,3 +140,85 @@ def opening_kind(texts: list[str]) -> tuple[str, str] | None:
     if counts["about"]:
         return "about", counts["about"][0]
     return None
+
+
+# A heading that states a finding ("Professionals did not share information", "Strip search of Child Q should
+# never have happened") has a verb; its wording says which kind of finding it is.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|been|has|have|had|did|does|do|should|must|can|could|would|will|may|might|shall"
+    r"|need|needs|needed"
+    r"|isn't|wasn't|weren't|didn't|doesn't|don't|hasn't|haven't)\b|^\S+\s.*\b[a-z]{3,}ed\b",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(r"^(?:what|how|why|who|where|when|which|is|are|do|does|did|can|should)\b", re.IGNORECASE)
+_WENT_WRONG = re.compile(
+    r"\b(?:not|never|no|n't|failed|fail|failure|lack(?:ed|ing|s)?|missed|without|insufficient|limited|poor|inadequate"
+    r"|unclear|delay(?:ed|s)?|overlooked|ignored|lost|unheard|invisible|gaps?)\b",
+    re.IGNORECASE,
+)
+_WENT_WELL = re.compile(r"\b(?:good|well|effective(?:ly)?|strong|positive|helped|worked|valued)\b", re.IGNORECASE)
+_ADVICE = re.compile(r"\b(?:should|must|needs? to|have to|has to)\b", re.IGNORECASE)
+
+
+def states_a_finding(text: str) -> bool:
+    """Whether a short line without a final full stop is a statement (it has a verb), not a name or a question."""
+    return not text.endswith("?") and not _ASKS.match(text) and bool(_FINITE_VERB.search(text))
+
+
+def kind_by_finding_words(text: str) -> tuple[str, str] | None:
+    """(kind, word) for a heading naming what went wrong or well without a verb ("Lack of professional
+    curiosity", "Poor information sharing", "Strong relationships with his youth worker"); None otherwise."""
+    if match := _WENT_WRONG_NOUN.search(text):
+        return "concerns", match.group(0).casefold()
+    if match := _WENT_WELL_NOUN.search(text):
+        return "good_practice", match.group(0).casefold()
+    return None
+
+
+_WENT_WRONG_NOUN = re.compile(
+    r"\b(?:lack(?:ed|ing)? of|absence of|poor|inadequate|insufficient|limited|missed|failure to|failures? in|gaps? in"
+    r"|delays? in|no (?:one|single)|not)\b",
+    re.IGNORECASE,
+)
+_WENT_WELL_NOUN = re.compile(r"\b(?:good|strong|effective|positive|excellent|well)\b", re.IGNORECASE)
+
+
+def kind_by_statement(text: str) -> tuple[str, str]:
+    """(kind, the words that decided) for a heading that states a finding: what went wrong is a concern, what
+    went well good practice, what should be done advice; any other finding is learning."""
+    if match := _WENT_WRONG.search(text):
+        return "concerns", match.group(0).casefold()
+    if match := _WENT_WELL.search(text):
+        return "good_practice", match.group(0).casefold()
+    if match := _ADVICE.search(text):
+        return "what_to_do", match.group(0).casefold()
+    return "learning", "a finding"
+
+
+# A heading that names a law ("Domestic Abuse Act 2021", "The Care Act", "Mental Capacity Act Code of Practice").
+_NAMES_A_LAW = re.compile(
+    r"\b(?:Acts?|Regulations|Bill|Convention|Code of Practice|Statutory Guidance)\b(?:\s+\(?\d{4}\)?)?"
+)
+# Text that says what a thing is: a definition, or what a law does.
+_DEFINES = re.compile(
+    r"\b(?:is|are) (?:when|where|what happens|defined|a (?:form|type|kind|term|crime|law|pattern)|the term"
+    r"|used to describe)|\brefers? to\b|\b(?:term|word|it|this) means\b|\bmeans (?:that|any|when)\b"
+    r"|\bdefin(?:es|ed|ition)\b|\bdescribes\b|\bcame into (?:force|effect)\b"
+    r"|\bintroduced\b|\bsets out\b|\bmakes it (?:an offence|a crime|illegal)\b|\brecognises\b|\bputs? a duty\b"
+    r"|\bplaces? a duty\b|\b(?:gives|provides) (?:a )?(?:legal|statutory)\b",
+    re.IGNORECASE,
+)
+
+
+def what_a_thing_is(heading: str, texts: list[str]) -> str:
+    """The cue when a section says what a thing is (a law, a policy, a term): its heading names a law, or its first
+    text defines; "" otherwise."""
+    if match := _NAMES_A_LAW.search(heading):
+        return match.group(0)
+    first = next((text for text in texts if text.strip()), "")
+    term = " ".join(re.sub(r"^(?:what (?:is|are)|understanding|defining)\s+", "", heading, flags=re.I).split())
+    term = term.rstrip("?:. ")
+    if term and re.match(re.escape(term) + r"\s+(?:is|are|refers|means|describes)\b", first, re.IGNORECASE):
+        return f"{term} is"  # "Coercive control" over "Coercive control is a pattern of ..."
+    match = _DEFINES.search(" ".join(first.split()[:25]))
+    return match.group(0).casefold() if match else ""

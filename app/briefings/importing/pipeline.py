@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..markup import plain_text
 from ..model import Briefing
-from .blocks import SourceLine, classify, normalise
+from .blocks import SourceLine, Token, classify, normalise
 from .docx_reader import docx_lines
 from .html_reader import html_lines
 from .limits import DEFAULT_LIMITS, ImportLimits, checked_lines, checked_text, megabytes
@@ -24,9 +24,16 @@ from .report import (
     ImportResult,
     SetAside,
 )
-from .furniture import iso_date, set_aside_furniture
-from .sections import build_sections, in_numbered_order, kinds_from_content, missing_reflection_check
+from .furniture import generic_title, iso_date, names_a_case, set_aside_furniture
+from .sections import (
+    build_sections,
+    in_numbered_order,
+    kinds_from_content,
+    missing_reflection_check,
+    trailing_links,
+)
 from .text_reader import decode_text, text_lines
+from .meaning import case_only_kinds
 from .themes import suggest_themes
 from .titles import BRIEFING_MENTION, place_of, review_type_of, slugify, split_title_line, take_title
 
@@ -259,12 +266,21 @@ def _import_lines(
         _fill_in_title(briefing, report, title_token, title)
     else:
         briefing.title = title or ""
+    if cleaned.subtitle and briefing.source:
+        tokens.insert(0, Token("paragraph", cleaned.subtitle, cleaned.subtitle))  # 'source' holds the title line
+    elif cleaned.subtitle:
+        # "A local child safeguarding practice review" under the title: it qualifies the title, it is not a section.
+        briefing.source = cleaned.subtitle
+        report.check(
+            f"The line '{cleaned.subtitle}' under the title was taken as its subtitle and kept in 'source'.",
+            field="title",
+        )
     if publisher and not briefing.publisher:
         briefing.publisher = publisher
         report.check(f"The publisher '{publisher}' was taken from the page's details.", field="publisher")
     if cleaned.publisher and not briefing.publisher:
         briefing.publisher = cleaned.publisher
-        report.check(f"The publisher '{cleaned.publisher}' was taken from the masthead above the title.",
+        report.check(f"The publisher '{cleaned.publisher}' was taken from the masthead or a 'Source:' line.",
                      field="publisher")
     for found, where in ((date, "the page's details"), (cleaned.date, "a date line")):
         if found and not briefing.date:
@@ -272,12 +288,33 @@ def _import_lines(
             report.check(f"The date {found} was taken from {where}: check it is the publication date.", field="date")
 
     built = build_sections(tokens, report)
+    links_section = trailing_links(built)
     all_text = " ".join(plain_text(text) for text in [*briefing.texts(), briefing.source] + [
         text for section in built.sections for text in section.texts()
     ])
     briefing.review_type = review_type_of(all_text)
-    thematic = is_thematic(all_text, briefing.title)
+    listed = [section for section in built.sections if section.heading and _names_a_review(section.heading)]
+    listing = len(listed) >= 3 and len({section.heading for section in listed}) == len(listed)
+    linked = [
+        block.text for section in built.sections for block in section.blocks
+        if block.type == "paragraph" and (link := _WHOLE_LINK.match(block.text)) and _names_a_review(link.group(1))
+    ]
+    listing_by_links = len(set(linked)) >= 3  # "[Child D](…)", "[Baby G](…)": headlines that are links
+    # A page listing several reviews with their summaries is about reviews in general: none of its learning or
+    # actions is the briefing's own.
+    thematic = listing or listing_by_links or is_thematic(all_text, briefing.title)
+    if listing:
+        _labels_stay_in_their_summary(built)
     guesses = kinds_from_content(built, thematic=thematic)
+    if listing or listing_by_links:
+        for index, section in enumerate(built.sections):
+            how = built.hows.get(id(section), "")
+            guessed = "content cue" in how and section.kind in case_only_kinds()
+            if (section in listed or guessed) and "phrase table" not in how and section.kind != "background":
+                section.kind = "background"
+                built.hows[id(section)] = f"{how}, a review's summary on a page listing reviews"
+                guesses.append((index, f"'{section.label}' is one of the reviews this page lists: its summary was "
+                                       "made 'background' (what happened), not learning or actions; check it."))
     hows = built.hows
     starts = {index: built.lines.get(id(section)) for index, section in enumerate(built.sections)}
     sections = in_numbered_order(built.sections, report)
@@ -285,15 +322,11 @@ def _import_lines(
     position = {id(section): index for index, section in enumerate(sections)}
     for index, message in guesses:
         report.check(message, section=position[id(built.sections[index])], field="kind")
+    if links_section is not None:
+        report.check(links_section[1], section=position[id(links_section[0])], field="kind")
     _place_set_aside(report, sections, {id(built.sections[i]): line for i, line in starts.items()})
 
-    place, name = slugify(place_of(briefing.publisher)), slugify(briefing.title)
-    prefixed = f"{place}-{name}".strip("-") if place and not name.startswith(place) else name
-    if not place and title is None and BRIEFING_MENTION.search(briefing.source) and len(name.split("-")) <= 2:
-        # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
-        # Cuckooing") says more. The library makes the id unique in the end (library_store.unique_id).
-        prefixed = slugify(briefing.source) or name
-    briefing.id = briefing_id or slugify(prefixed) or "briefing"
+    briefing.id = briefing_id or _id_for(briefing, report, title_given=title is not None, source_name=source_name)
     if briefing_id is None and briefing.id == "briefing":
         report.check("No id could be made from the title; it is 'briefing': pass one with --id.", field="id")
 
@@ -329,6 +362,37 @@ def _import_lines(
         message, index = missing_reflection_check(sections)
         report.check(message, section=index, field="kind" if index is not None else "")
     return ImportResult(briefing=briefing, report=report)
+
+
+# File names that say nothing about the briefing (a browser's download, an upload without a name).
+_BLAND_FILE_NAMES = re.compile(r"^(?:upload|download|index|page|file|document|briefing|untitled|text)?[-\d\s()]*$")
+
+
+def _id_for(briefing: Briefing, report: ImportReport, *, title_given: bool, source_name: str) -> str:
+    """An id from the publisher (its place, else its name) and the title: two partnerships' "7 minute briefings"
+    pages, or two of one publisher's briefings, do not share one. A generic title with no publisher takes the
+    date or the file's name. The library makes the id unique in the end (library_store.unique_id)."""
+    name = slugify(briefing.title)
+    publisher = slugify(place_of(briefing.publisher)) or slugify(briefing.publisher)
+    if publisher and not name.startswith(publisher):
+        return slugify(f"{publisher}-{name}") or "briefing"
+    if publisher:
+        return name
+    if not title_given and BRIEFING_MENTION.search(briefing.source) and len(name.split("-")) <= 2:
+        # No publisher to tell two "Cuckooing" briefings apart: the whole title line ("7 minute briefing:
+        # Cuckooing") says more.
+        return slugify(briefing.source) or name or "briefing"
+    if generic_title(briefing.title):
+        stem = slugify(Path(source_name).stem) if source_name else ""
+        extra = briefing.date or ("" if not stem or stem == name or _BLAND_FILE_NAMES.match(stem) else stem)
+        report.check(
+            f"The title '{briefing.title}' names no briefing in particular and no publisher was found: give the "
+            "publisher, and check the id" + (f" (it has '{extra}' added to tell it apart)." if extra else "."),
+            field="id",
+        )
+        if extra:
+            return slugify(f"{name}-{extra}" if extra == briefing.date else f"{extra}-{name}") or "briefing"
+    return name or "briefing"
 
 
 # "Adult P - published February 2024": the title, then when it was published.
@@ -374,6 +438,27 @@ def _place_set_aside(report: ImportReport, sections: list, starts: dict[int, int
     for entry in report.set_aside:
         before = [index for line, index in begins if line <= entry.line]
         entry.section = max(before, key=lambda index: starts[id(sections[index])]) if before else None
+
+
+def _labels_stay_in_their_summary(built) -> None:
+    """On a page listing reviews, "Key learning: ..." inside one review's summary is part of that summary, not a
+    section of the page's own."""
+    kept = []
+    for section in built.sections:
+        how = built.hows.get(id(section), "")
+        if kept and not section.heading and how.startswith('label "') and kept[-1].heading:
+            kept[-1].blocks.extend(section.blocks)
+            continue
+        kept.append(section)
+    built.sections = kept
+
+
+_WHOLE_LINK = re.compile(r"^\[([^\]]{1,150})\]\([^)]*\)$")
+
+
+def _names_a_review(heading: str) -> bool:
+    """A heading naming one reviewed case or briefing: "Adult A", "Child D – Rapid Review", "Tom's story"."""
+    return names_a_case(heading) or bool(review_type_of(heading)) or bool(BRIEFING_MENTION.search(heading))
 
 
 # A briefing about a reviewed case names the person the review was about or what the review found; one about

@@ -105,3 +105,5 @@ HOW_HTML = "web page heading"
 HOW_UNRECOGNISED = "unrecognised"
 HOW_PREAMBLE = "text before the first heading"
 HOW_NO_HEADINGS = "no headings"
+HOW_STATEMENT = "statement wording"  # a heading that states a finding
+HOW_LABEL = "label line"  # "Action points for DSLs:" over its list

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..markup import links_in
 from ..model import Block, Item, Section
-from .blocks import Token
-from .meaning import kind_by_content, opening_kind
-from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, ImportReport
+from .blocks import Token, has_link, plain_line
+from .meaning import _NAMES_A_LAW, case_only_kinds, kind_by_content, opening_kind, what_a_thing_is
+from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, HOW_STATEMENT, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
 
@@ -221,6 +222,26 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
     decided: list[tuple[Section, str]] = []
     for section in built.sections:
         how = built.hows.get(id(section), "")
+        if (
+            section.heading
+            and "phrase table" not in how
+            and (
+                (_NAMES_A_LAW.search(section.heading) and section.kind in case_only_kinds() | {"resources", "other"})
+                or (thematic and section.kind in ("concerns", "other"))
+            )
+            and (cue := what_a_thing_is(section.heading, section.texts()[1:]))
+        ):
+            # "Domestic Abuse Act 2021" over what the Act does, "Cuckooing" over what it is: background, however
+            # much the words sound like abuse or risk.
+            section.kind = "background"
+            how = f'{how}, says what it is: "{cue}"'
+            decided.append((section, cue))
+        if thematic and HOW_STATEMENT in how and section.kind in case_only_kinds():
+            # "Cuckooing can happen to anyone" on a page about a subject states a fact, not a review's finding.
+            found = kind_by_content(section.texts()[1:], thematic=True) or ("background", "a statement of fact")
+            section.kind = found[0]
+            how = f'{how}, content cue "{found[1]}"'
+            decided.append((section, found[1]))
         if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
             if found[0] != section.kind:
                 section.kind = found[0]
@@ -269,3 +290,54 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
         )
         for section, cue in decided
     ]
+
+
+# A line that only points to a document: a link, a file ("Child R full report (PDF, 224 KB)"), "Read the full report".
+_FILE_MARK = re.compile(
+    r"\((?:pdf|docx?|word|xlsx?|pptx?|odt)\b[^)]*\)|\b\d+(?:\.\d+)?\s?[km]b\b|\.(?:pdf|docx?)\b"
+    r"|^(?:read|view|see|download|open)\b.{0,40}\b(?:report|review|briefing|summary|document|guidance|here|more)\b"
+    r"|^(?:the )?full (?:report|review)\b|^read more\b",
+    re.IGNORECASE,
+)
+
+
+def _points_to_a_document(text: str) -> bool:
+    plain = plain_line(text)
+    if not plain or len(plain.split()) > 16 or (plain.endswith(".") and not _FILE_MARK.search(plain)):
+        return False
+    return _FILE_MARK.search(plain) is not None or (has_link(text) and len(plain.split()) <= 12)
+
+
+def trailing_links(built: Built) -> tuple[Section, str] | None:
+    """Lines at the very end that only point to documents (their names, "(PDF, 224 KB)", "Read the full report")
+    become a resources section of their own instead of closing the section before them. Returns the new section
+    and the check to show next to it."""
+    if not built.sections or built.sections[-1].kind == "resources":
+        return None
+    last = built.sections[-1]
+    start = len(last.blocks)
+    for index in range(len(last.blocks) - 1, -1, -1):
+        block = last.blocks[index]
+        texts = [item.text for item in block.items] if block.type == "list" else [block.text]
+        if not texts or not all(_points_to_a_document(text) for text in texts):
+            break
+        start = index
+    kept = [block for block in last.blocks[:start] if block.type != "subheading"]
+    if not kept and start < len(last.blocks) and last.heading and _points_to_a_document(last.heading):
+        # "Download the executive summary" read as a heading over "View the full review here".
+        last.kind = "resources"
+        built.hows[id(last)] = "trailing links"
+        return last, f"'{last.label}' and the lines under it only point to documents: it is a 'resources' section."
+    if start == len(last.blocks) or not kept:
+        return None
+    moved = last.blocks[start:]
+    del last.blocks[start:]
+    section = Section(kind="resources", heading="", blocks=moved)
+    built.sections.append(section)
+    built.hows[id(section)] = "trailing links"
+    built.lines[id(section)] = None
+    first = moved[0].items[0].text if moved[0].type == "list" else moved[0].text
+    return section, (
+        f"The lines at the end from '{first}' only point to documents: they were made a 'resources' section "
+        f"of their own rather than part of '{last.label}'."
+    )

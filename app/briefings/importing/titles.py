@@ -55,7 +55,9 @@ def _split_at_briefing_words(line: str) -> _TitleLine:
     match = _BRIEFING_WORDS.search(line)
     if not match:
         return _TitleLine(line, line)
-    before = line[: match.start()].strip(_SEPARATOR_CHARS)
+    # "Domestic abuse: a 7 minute briefing": the article belongs to the words "7 minute briefing".
+    before = re.sub(r"(?:^|\s)(?:a|an|the|our|this)$", "", line[: match.start()].strip(_SEPARATOR_CHARS), flags=re.I)
+    before = before.strip(_SEPARATOR_CHARS)
     after = line[match.end() :].strip(_SEPARATOR_CHARS)
     is_organisation = bool({word.casefold().strip(".,'’") for word in before.split()} & _ORGANISATION_WORDS)
     if not after:  # "Neglect 7 Minute Briefing", or only the publisher's name before the words
@@ -71,6 +73,8 @@ def _split_at_briefing_words(line: str) -> _TitleLine:
 _ORGANISATION_NOUNS = {
     "partnership", "partnerships", "partners", "board", "council", "trust", "nhs", "police", "borough", "county",
     "committee", "authority", "lscp", "lscb", "scp", "sab", "lsab", "government", "association", "panel",
+    "network", "hub", "alliance", "forum", "foundation", "charity", "institute", "society", "agency", "commission",
+    "nspcc", "ofsted", "department", "ltd", "cic",
 }
 
 
