@@ -262,11 +262,13 @@ def test_the_title_line_gives_the_briefings_name_and_the_whole_line_stays_in_sou
     assert briefing.source == ("" if title == title_line else title_line)
 
 
-def test_wandsworth_without_a_title_is_refused_with_a_message_asking_for_one():
-    with pytest.raises(ImportFailed) as failed:
-        import_file(seed_path("004"))
-    message = str(failed.value)
-    assert "title" in message and "--title" in message and "Title box" in message and "This 7-minute briefing" in message
+def test_wandsworth_without_a_title_comes_in_under_its_file_name_with_a_check_asking_for_the_title():
+    result = import_file(seed_path("004"))
+    assert result.briefing.title == "004 09ef85a9fdeaeed4"  # the file's name as words, until a person gives one
+    title_checks = [check.message for check in result.report.located_checks if check.field == "title"]
+    assert any("does not start with a title" in m and "Title box" in m and "--title" in m for m in title_checks)
+    assert any("This 7-minute briefing" in m for m in title_checks)  # the first line is quoted, not dropped
+    assert "This 7-minute briefing" in " ".join(result.briefing.texts())
 
 
 def test_wandsworth_clock_face_segments_are_put_in_numbered_order_and_the_report_says_so():
@@ -481,10 +483,21 @@ def test_a_utf_8_byte_order_mark_is_fine(tmp_path):
     assert import_file(path).briefing.title == "Child I"
 
 
-def test_text_without_a_title_is_refused_unless_a_title_is_given(tmp_path):
-    path = write(tmp_path, "untitled.txt", b"Background\n\nChild J lived with her gran.\n")
-    assert "--title" in failure(path)
-    assert import_file(path, title="Child J").briefing.sections[0].kind == "background"
+def test_text_without_a_title_is_imported_under_a_stand_in_title_unless_a_title_is_given(tmp_path):
+    path = write(tmp_path, "child-j-briefing.txt", b"Background\n\nChild J lived with her gran.\n")
+    untitled = import_file(path)
+    assert untitled.briefing.title == "Child j briefing"
+    assert untitled.briefing.sections[0].kind == "background"
+    assert any(check.field == "title" and "--title" in check.message for check in untitled.report.located_checks)
+    titled = import_file(path, title="Child J")
+    assert titled.briefing.title == "Child J" and titled.briefing.sections[0].kind == "background"
+    assert not any("does not start with a title" in check for check in titled.report.checks)
+
+
+def test_pasted_text_without_a_title_is_an_untitled_briefing_not_a_refusal():
+    result = import_text("Background\n\nChild K was seen twice.\n", source_name="pasted text")
+    assert result.briefing.title == "Untitled briefing"
+    assert result.briefing.sections[0].kind == "background"
 
 
 def test_a_title_with_nothing_under_it_is_refused(tmp_path):

@@ -197,6 +197,14 @@ def _format_of(head: bytes, suffix: str, name: str) -> str:
 
 # --- putting it together ---------------------------------------------------------------------------------
 
+def _stand_in_title(source_name: str) -> str:
+    """A title until a person gives one: the file's name as words ("gwent-what-is-a-review.txt" -> "Gwent what is
+    a review"), or "Untitled briefing" for pasted text or a name with no letters."""
+    stem = Path(source_name).stem if "." in source_name else ""
+    words = " ".join(re.split(r"[-_\s]+", stem)).strip()
+    return words[:1].upper() + words[1:] if any(c.isalpha() for c in words) else "Untitled briefing"
+
+
 # Import messages are read in the browser (the Title box on "Add a briefing") and at the terminal (--title).
 GIVE_TITLE = 'in the Title box, or with --title "Child A" at the command line'
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -246,12 +254,18 @@ def _import_lines(
             "check it is the right file; a text in which most lines read as headings cannot be imported."
         )
     title_token = take_title(tokens, title_given=title is not None)
-    if title_token is None and title is None:
+    untitled = title_token is None and title is None
+    if untitled:
+        # Refusing would lose the whole import over one line: the briefing comes in under a stand-in title made
+        # from the file's name, and the report says so where the title is edited.
         first = lines[0].text if lines else ""
         shown = first if len(first) <= 80 else first[:77] + "..."
-        raise ImportFailed(
+        title = _stand_in_title(source_name)
+        report.check(
             f"{named} does not start with a title (its first line, '{shown}', is not title-shaped: it reads as a "
-            f"sentence, an item or a section heading): give the briefing's title ({GIVE_TITLE})."
+            f"sentence, an item or a section heading), so it is called '{title}' for now: give the briefing's "
+            f"title ({GIVE_TITLE}).",
+            field="title",
         )
     if not tokens and title_token is None:
         raise ImportFailed(f"{named} has no briefing text: check it is the whole briefing.")
