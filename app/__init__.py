@@ -51,6 +51,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     login_manager.init_app(app)
     from . import ratelimit  # noqa: F401  (the tables Alembic and the app know about)
     from .library_store import models as library_models  # noqa: F401
+    from .people import models as people_models  # noqa: F401
     from .library_store.cache import PublishedLibraryCache
     from .sessions import models
 
@@ -62,7 +63,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
         if number is None:
             return None
         facilitator = db.session.get(models.Facilitator, number)
-        return facilitator if facilitator is not None and facilitator.login_token == token else None
+        if facilitator is None or facilitator.login_token != token or not facilitator.active:
+            return None  # a deactivated account is signed out at its next request
+        return facilitator
 
     # The library lives in the database; the briefings folder seeds it (see docs/architecture.md).
     app.extensions["briefing_library"] = PublishedLibraryCache(app.config["BRIEFINGS_DIR"])

@@ -240,7 +240,7 @@ def check_templates() -> None:
 
 
 users_cli = AppGroup("users", help="Accounts: facilitators and library editors.")
-PASSWORD_MIN_LENGTH = 10
+from .people.passwords import MIN_LENGTH as PASSWORD_MIN_LENGTH  # noqa: E402
 
 
 def _read_password() -> str:
@@ -252,51 +252,63 @@ def _read_password() -> str:
 
 @users_cli.command("create")
 @click.argument("name")
+@click.option("--admin", is_flag=True, help="A partnership admin: people, agencies, teams, the audit trail (and runs sessions).")
 @click.option("--editor", is_flag=True, help="Also a library editor: adds, edits, publishes and retires briefings.")
 @click.option("--editor-only", is_flag=True, help="A library editor who does not run sessions.")
-def create_user(name: str, editor: bool, editor_only: bool) -> None:
+@click.option("--email", default="", help="Their email address (for single sign-on and emailed links).")
+def create_user(name: str, admin: bool, editor: bool, editor_only: bool, email: str) -> None:
     """Create an account NAME (a facilitator unless --editor-only); asks for its password (or reads one line
-    when piped)."""
-    from .extensions import db
-    from .sessions.models import Facilitator
+    when piped). The first partnership admin is made this way; after that, admins invite people from the People
+    page."""
+    from datetime import datetime, timezone
 
-    name = name.strip()
-    if not name or len(name) > 80:
-        raise click.ClickException("the name must be 1 to 80 characters")
-    if db.session.execute(db.select(Facilitator).filter_by(name=name)).scalar_one_or_none() is not None:
-        raise click.ClickException(f"there is already an account called '{name}'")
+    from .extensions import db
+    from .people import audit, service
+
+    roles = ["editor"] if editor_only else ["facilitator"] + (["editor"] if editor else [])
+    if admin:
+        roles.append("admin")
     password = _read_password()
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise click.ClickException(f"the password must be at least {PASSWORD_MIN_LENGTH} characters")
-    facilitator = Facilitator(name=name, is_editor=editor or editor_only, is_facilitator=not editor_only)
-    facilitator.set_password(password)
-    db.session.add(facilitator)
-    db.session.commit()
-    click.echo(f"Created {_roles_of(facilitator)} '{name}'. They can sign in at /login.")
+    try:
+        created = service.create_account(
+            db.session, audit.Actor(None, "terminal"), name, password, roles, datetime.now(timezone.utc), email=email
+        )
+    except service.PeopleError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {_roles_of(created)} '{created.name}'. They can sign in at /login.")
 
 
 def _roles_of(account) -> str:
-    roles = [role for role, has in (("facilitator", account.is_facilitator), ("library editor", account.is_editor)) if has]
-    return " and ".join(roles) or "account with no role"
+    from .people.roles import describe, roles_of
+
+    return describe(roles_of(account)).lower()
 
 
 @users_cli.command("roles")
 @click.argument("name")
+@click.option("--admin/--no-admin", default=None, help="Make NAME a partnership admin, or no longer one.")
 @click.option("--editor/--no-editor", default=None, help="Make NAME a library editor, or no longer one.")
 @click.option("--facilitator/--no-facilitator", default=None, help="Let NAME run sessions, or no longer.")
-def set_roles(name: str, editor: bool | None, facilitator: bool | None) -> None:
-    """Show or change what NAME may do: run sessions (facilitator), edit the library (editor), or both."""
-    from .extensions import db
-    from .sessions.models import Facilitator
+@click.option("--manager/--no-manager", default=None, help="Make NAME a team manager, or no longer one.")
+def set_roles(name: str, admin: bool | None, editor: bool | None, facilitator: bool | None, manager: bool | None) -> None:
+    """Show or change what NAME may do (partnership admin, library editor, facilitator, team manager)."""
+    from datetime import datetime, timezone
 
-    account = db.session.execute(db.select(Facilitator).filter_by(name=name)).scalar_one_or_none()
+    from .extensions import db
+    from .people import audit, service
+    from .people.roles import roles_of
+
+    account = service.account_named(db.session, name)
     if account is None:
         raise click.ClickException(f"there is no account called '{name}'")
-    if editor is not None:
-        account.is_editor = editor
-    if facilitator is not None:
-        account.is_facilitator = facilitator
-    db.session.commit()
+    wanted = set(roles_of(account))
+    for role, given in (("admin", admin), ("editor", editor), ("facilitator", facilitator), ("manager", manager)):
+        if given is not None:
+            (wanted.add if given else wanted.discard)(role)
+    try:
+        service.change_roles(db.session, audit.Actor(None, "terminal"), account.id, wanted, datetime.now(timezone.utc))
+    except service.PeopleError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"'{name}' is a {_roles_of(account)}.")
 
 

@@ -67,6 +67,20 @@ class Config:
         # (guards.takes_upload): the importer takes files up to 25 MB, plus room for the form's other fields.
         self.MAX_CONTENT_LENGTH = 2 * 1024 * 1024
         self.MAX_UPLOAD_BYTES = 25 * 1024 * 1024 + 64 * 1024
+        # Email (invitation and reset links): plain SMTP. Without SMTP_HOST links are shown to copy (app/mail.py).
+        self.SMTP_HOST = environ.get("SMTP_HOST", "")
+        self.SMTP_PORT = int(environ.get("SMTP_PORT", "587") or 587)
+        self.SMTP_STARTTLS = environ.get("SMTP_STARTTLS", "1") != "0"
+        self.SMTP_USER = environ.get("SMTP_USER", "")
+        self.SMTP_PASSWORD = environ.get("SMTP_PASSWORD", "")
+        self.SMTP_FROM = environ.get("SMTP_FROM", "")
+        # Single sign-on with one OpenID Connect provider (Microsoft Entra ID, Google, Okta, ...): its issuer URL
+        # (the address before /.well-known/openid-configuration), this app's client id and secret there, and the
+        # name on the "Sign in with ..." button. Off when OIDC_ISSUER is empty.
+        self.OIDC_ISSUER = environ.get("OIDC_ISSUER", "")
+        self.OIDC_CLIENT_ID = environ.get("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = environ.get("OIDC_CLIENT_SECRET", "")
+        self.OIDC_NAME = environ.get("OIDC_NAME", "") or "single sign-on"
 
     def as_dict(self) -> dict:
         return {name: value for name, value in vars(self).items() if name.isupper()}

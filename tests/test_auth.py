@@ -75,7 +75,7 @@ def test_users_create_refuses_a_short_password_and_creates_nothing(app):
     result = app.test_cli_runner().invoke(args=["users", "create", "sam"], input="short\n")
 
     assert result.exit_code != 0
-    assert "at least 10 characters" in result.output
+    assert "at least 12 characters" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Facilitator)) == 0
 

@@ -65,6 +65,22 @@ class Facilitator(UserMixin, db.Model):
     # An account can be both.
     is_facilitator: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     is_editor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A partnership admin manages people, agencies, teams and reads the audit trail; a team manager sees their
+    # teams' sessions without running them (app/people/roles.py).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    is_manager: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Lower-cased; how an invitation reaches the person and how single sign-on finds their account.
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True, unique=True)
+    # A deactivated account cannot sign in; its sessions stay in the record under its name.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    teams: Mapped[list["Team"]] = relationship(  # noqa: F821 (app.people.models)
+        secondary="team_memberships", order_by="Team.name", lazy="selectin", viewonly=True
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: an inactive account is never signed in
+        return self.active
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a current memory-hard algorithm.
@@ -91,7 +107,9 @@ class BriefingSession(db.Model):
     briefing_id: Mapped[str] = mapped_column(String(120))
     template_id: Mapped[str] = mapped_column(String(120))
     title: Mapped[str] = mapped_column(String(300))
-    team: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")
+    team: Mapped[str] = mapped_column(String(SHORT_TEXT_LIMIT), default="")  # as shown: the team's name then
+    # The team it was run for, when it was one of the partnership's; None for a one-off team name.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), nullable=True, index=True)
     plan: Mapped[dict] = mapped_column(JSON)  # Plan.to_dict(): the briefing and template as they were
     status: Mapped[str] = mapped_column(String(16), default="running")  # running | ended
     head_count: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -50,6 +50,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import ratelimit
 from ..extensions import db
 from ..formatting import wait_in_minutes
+from ..people import audit
 from ..ratelimit import Limit
 from ..sessions.models import Facilitator
 
@@ -58,6 +59,10 @@ bp = Blueprint("auth", __name__)
 NAME_LIMIT = 80  # Facilitator.name
 PASSWORD_LIMIT = 1024  # longer than any real password; hashing megabytes would be a cheap way to load the server
 LOGIN_FAILED = "The name or the password is not right. Check both and try again."
+# Said only to someone who gave the right password, so it tells a guesser nothing.
+DEACTIVATED = (
+    "This account has been deactivated, so it cannot sign in. If you still need it, ask your partnership admin."
+)
 LOGIN_WINDOW = timedelta(minutes=10)
 ACCOUNT_LIMIT = 5  # wrong passwords from one device (an address, or a known device) for one name in LOGIN_WINDOW
 ACCOUNT_WIDE_LIMIT = 20  # wrong passwords for one name from every device it has not signed in from before
@@ -95,6 +100,11 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def actor_of(account) -> audit.Actor:
+    """Who is acting, for the audit trail: the account (or nobody) and the address the request came from."""
+    return audit.Actor.of(account, client_address())
 
 
 def client_address() -> str:
@@ -234,7 +244,14 @@ def login():
         # Only how a wrong password is answered: a right one signs in whatever else came from this address.
         network_wait = ratelimit.retry_after(db.session, [limits.network], now)
         facilitator = _find_facilitator(name) if len(password) <= PASSWORD_LIMIT else None
-        if facilitator is not None and facilitator.check_password(password):
+        right_password = facilitator is not None and facilitator.check_password(password)
+        if right_password and not facilitator.active:
+            audit.record(db.session, "sign-in-failed", actor_of(facilitator), now, subject=facilitator.name,
+                         detail="account deactivated")
+            db.session.commit()
+            return render_template("auth/login.html", name=name, error=DEACTIVATED, next_path=next_path), 403
+        if right_password:
+            audit.record(db.session, "sign-in", actor_of(facilitator), now, subject=facilitator.name)
             # A fresh cookie: nothing from before signing in (an old CSRF token, say) carries over.
             session.clear()
             login_user(facilitator)
@@ -252,6 +269,10 @@ def login():
             return response
         if facilitator is None:
             _spend_a_password_check(password[:PASSWORD_LIMIT])
+        # The name typed is kept only when it is an account's: people sometimes type a password into it.
+        audit.record(db.session, "sign-in-failed", actor_of(None), now,
+                     subject=facilitator.name if facilitator is not None else "(not an account's name)",
+                     detail="wrong password" if facilitator is not None else "")
         ratelimit.record_failure(db.session, limits.every, now)
         if network_wait:
             message = LOGIN_FAILED + BUSY_NETWORK.format(wait=wait_in_minutes(network_wait))
@@ -264,6 +285,7 @@ def login():
 def logout():
     if current_user.is_authenticated:
         current_user.login_token = secrets.token_hex(16)
+        audit.record(db.session, "sign-out", actor_of(current_user), datetime.now(timezone.utc), subject=current_user.name)
         db.session.commit()
     logout_user()
     session.clear()
