@@ -63,10 +63,11 @@ def test_while_a_script_floods_join_with_wrong_codes_a_neighbour_on_its_address_
     assert "RESULT" in finished.stdout
 
 
-def test_the_privacy_benchmark_scores_every_labelled_set_and_measures_the_detector(tmp_path):
+def test_the_privacy_benchmark_scores_every_labelled_set_and_only_the_unseen_sets_named(tmp_path):
     # bench/privacy.py in a process of its own, so the figures it measures (import, first call, RSS) are its own.
+    # "--blind 3" scores that unseen set and opens no other: the newest pairs stay unseen until the lead's run.
     figures = tmp_path / "privacy.json"
-    command = [sys.executable, "bench/privacy.py", "--quiet", "--json", str(figures)]
+    command = [sys.executable, "bench/privacy.py", "--quiet", "--blind", "3", "--json", str(figures)]
     finished = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     results = json.loads(figures.read_text())
@@ -74,6 +75,8 @@ def test_the_privacy_benchmark_scores_every_labelled_set_and_measures_the_detect
     assert results["labelled"]["items"] >= 200 and results["held-out"]["items"] >= 60
     assert results["per_call_ms_2000_chars"] > 0 and results["first_call_s"] > 0
     assert "RESULT labelled" in finished.stdout
+    assert list(results["unseen"]) == ["unseen blind3"] and results["unseen"]["unseen blind3"]["items"] == 100
+    assert "RESULT unseen blind3" in finished.stdout and "blind4" not in finished.stdout
 
 
 def test_the_flood_benchmark_checks_every_response_is_in_both_exports(tmp_path):
