@@ -36,8 +36,9 @@ class TestAccount:
 
     sub: str
     email: str | None
-    email_verified: bool = True
+    email_verified: bool | None = True  # None: the claim is not sent (as Entra ID does)
     name: str = ""
+    xms_edov: bool | None = None  # Entra ID's "email domain owner verified" optional claim; None: not sent
 
 
 @dataclass

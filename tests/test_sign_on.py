@@ -27,7 +27,11 @@ SAM = TestAccount("sam-0001", "sam.social@council.example", name="Sam Social")
 STRANGER = TestAccount("stranger-0002", "someone@elsewhere.example", name="Someone Else")
 UNVERIFIED = TestAccount("una-0003", "una@council.example", email_verified=False, name="Una Verified")
 DEACTIVATED = TestAccount("dee-0004", "dee@council.example", name="Dee Parted")
-ACCOUNTS = [SAM, STRANGER, UNVERIFIED, DEACTIVATED]
+# As Entra ID signs people in: no email_verified; the optional claim xms_edov says whether the domain is verified.
+ENTRA_VERIFIED = TestAccount("ed-0005", "ed@council.example", email_verified=None, xms_edov=True, name="Ed V")
+ENTRA_UNVERIFIED = TestAccount("eu-0006", "eu@council.example", email_verified=None, xms_edov=False, name="Eu U")
+ENTRA_SILENT = TestAccount("es-0007", "es@council.example", email_verified=None, name="Es S")
+ACCOUNTS = [SAM, STRANGER, UNVERIFIED, DEACTIVATED, ENTRA_VERIFIED, ENTRA_UNVERIFIED, ENTRA_SILENT]
 
 
 @dataclass
@@ -97,7 +101,7 @@ def sign_in(client: httpx.Client, server: LiveServer, account: str, start: str =
     return client.send(callback, follow_redirects=True)
 
 
-def page_text(response: httpx.Response) -> str:
+def page_text(response) -> str:
     return " ".join(BeautifulSoup(response.text, "html.parser").get_text(" ").split())
 
 
@@ -142,6 +146,15 @@ def test_the_sign_in_page_offers_the_provider_only_when_one_is_configured(make_a
         )
         assert " ".join(link.get_text().split()) == "Sign in with Test ID"
         assert link["href"] == "/login/sso"
+
+
+def test_a_provider_that_cannot_be_reached_is_named_on_the_sign_in_page(make_app):
+    client = make_app(**app_settings_for(f"http://127.0.0.1:{free_port()}")).test_client()
+    response = client.get("/login/sso")
+    assert response.status_code == 502
+    text = page_text(response)
+    assert "Test ID did not sign you in (it could not be reached)" in text and "Nobody has been signed in" in text
+    assert "Sign in with Test ID" in text  # the page to try again from
 
 
 def test_the_app_asks_for_the_code_flow_with_pkce_state_and_nonce(sign_on):
@@ -232,6 +245,24 @@ def test_an_unverified_email_links_nothing_even_when_it_was_invited(sign_on):
         assert service.account_named(db.session, "Una Verified") is None
         assert db.session.execute(select(Invitation)).scalar_one().used_at is None  # still there to accept
     assert [event.detail for event in events(server, "sign-in-sso-refused")] == ["email not verified"]
+
+
+def test_without_email_verified_the_entra_domain_verified_claim_decides(sign_on):
+    server = sign_on.server
+    for person in (ENTRA_VERIFIED, ENTRA_UNVERIFIED, ENTRA_SILENT):
+        invite(sign_on, person.name, person.email)
+    with browser() as client:
+        assert sign_in(client, server, ENTRA_VERIFIED.sub).url.path == "/sessions"
+        assert signed_in_as(client, server) == "Ed V"
+    for person in (ENTRA_UNVERIFIED, ENTRA_SILENT):
+        with browser() as client:
+            refused = sign_in(client, server, person.sub)
+            assert refused.status_code == 403
+            assert f"Test ID has not verified the email address {person.email}" in page_text(refused)
+            assert signed_in_as(client, server) is None
+    with server.app.app_context():
+        assert service.account_named(db.session, "Ed V") is not None
+        assert service.account_named(db.session, "Eu U") is None and service.account_named(db.session, "Es S") is None
 
 
 def test_a_deactivated_account_is_refused(sign_on):

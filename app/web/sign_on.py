@@ -88,7 +88,12 @@ def start():
     if current_user.is_authenticated:
         return redirect(next_path or home_of(current_user))
     session[NEXT_KEY] = next_path
-    return client.authorize_redirect(_callback_address())
+    try:
+        # The first sign-in after a start fetches the provider's discovery document.
+        return client.authorize_redirect(_callback_address())
+    except (requests.RequestException, AuthlibBaseError):
+        message = PROVIDER_PROBLEM.format(provider=_provider_name(), reason="it could not be reached")
+        return render_template("auth/login.html", name="", error=message, next_path=next_path), 502
 
 
 @bp.get("/login/sso/callback")
@@ -111,7 +116,7 @@ def callback():
         return _refuse(now, PROVIDER_PROBLEM.format(provider=provider, reason="it sent no ID token"), 400,
                        detail="no ID token")
     email = claims.get("email") if isinstance(claims.get("email"), str) else None
-    verified = claims.get("email_verified") is True
+    verified = _email_verified(claims)
     account = service.account_for_sign_on(
         db.session, claims["iss"], claims["sub"], email, verified, now, actor_of(None).address
     )
@@ -131,6 +136,15 @@ def callback():
     session.clear()
     login_user(account)
     return redirect(next_path or home_of(account), 303)
+
+
+def _email_verified(claims) -> bool:
+    """Whether the provider vouches for the email: the standard email_verified claim, or, from a provider that
+    does not send it (Microsoft Entra ID), Entra's optional claim xms_edov ("email domain owner verified": the
+    tenant has verified the email's domain). Anything else is unverified, and links nothing."""
+    if "email_verified" in claims:
+        return claims["email_verified"] is True
+    return claims.get("xms_edov") is True
 
 
 def _reason(error: Exception) -> str:

@@ -5,7 +5,9 @@
 // Settings come from the environment:
 //   PORT            the port on 127.0.0.1 (the issuer is http://127.0.0.1:PORT)
 //   CLIENT_ID, CLIENT_SECRET, REDIRECT_URI   the one client (the app under test)
-//   ACCOUNTS        JSON list of {"sub", "email", "email_verified", "name"}: who can sign in here
+//   ACCOUNTS        JSON list of {"sub", "email", "email_verified", "xms_edov", "name"}: who can sign in here;
+//                   a claim given as null is left out of the tokens (Entra ID sends no email_verified, and
+//                   says whether the email's domain is verified in its optional claim xms_edov)
 //   KEY_ID          the signing key's id (default "test-key"); the key itself is made fresh at every start
 //   ADVERTISED_JWKS_URI  when set, the discovery document names this key set instead of the provider's own:
 //                   a test points it at another instance's keys (same key id, other key) to check that the
@@ -47,7 +49,7 @@ const provider = new Provider(issuer, {
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   pkce: { methods: ['S256'], required: () => true },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified', 'xms_edov'], profile: ['name'] },
   // The claims asked for by scope go in the ID token too, as Entra ID and Google put email there.
   conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
@@ -58,9 +60,11 @@ const provider = new Provider(issuer, {
     return {
       accountId: sub,
       async claims() {
-        return {
-          sub, email: account.email, email_verified: Boolean(account.email_verified), name: account.name || sub,
+        const claims = {
+          sub, email: account.email, email_verified: account.email_verified, xms_edov: account.xms_edov,
+          name: account.name || sub,
         };
+        return Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== null && value !== undefined));
       },
     };
   },
@@ -82,6 +86,7 @@ function signInPage(uid, problem) {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${problem ? 'Error: ' : ''}Sign in – Test identity provider</title></head>
 <body>
 <main>
