@@ -265,6 +265,21 @@ def test_without_email_verified_the_entra_domain_verified_claim_decides(sign_on)
         assert service.account_named(db.session, "Eu U") is None and service.account_named(db.session, "Es S") is None
 
 
+def test_an_invitation_whose_name_was_taken_since_is_explained_not_a_server_error(sign_on):
+    server = sign_on.server
+    invite(sign_on, "Sam Social", SAM.email)
+    with server.app.app_context():  # as if made at the terminal a moment after the invitation
+        db.session.add(Facilitator(name="Sam Social", password_hash="x"))
+        db.session.commit()
+    with browser() as client:
+        refused = sign_in(client, server, SAM.sub)
+        assert refused.status_code == 409
+        assert "An account called 'Sam Social' was made since this invitation." in page_text(refused)
+        assert signed_in_as(client, server) is None
+    with server.app.app_context():
+        assert db.session.execute(select(SignOnIdentity)).first() is None
+
+
 def test_a_deactivated_account_is_refused(sign_on):
     server = sign_on.server
     with server.app.app_context():
@@ -310,10 +325,21 @@ def test_cancelling_at_the_provider_says_so_and_signs_nobody_in(sign_on):
         assert parse_qs(urlsplit(str(callback.url)).query)["error"] == ["access_denied"]
         refused = client.send(callback)
         assert refused.status_code == 400
-        assert "Test ID did not sign you in (The person cancelled signing in)" in page_text(refused)
+        assert "Test ID did not sign you in (signing in was cancelled or not allowed)" in page_text(refused)
         assert signed_in_as(client, sign_on.server) is None
     [event] = events(sign_on.server, "sign-in-sso-refused")
-    assert event.detail == "The person cancelled signing in"
+    assert event.detail == "access_denied: The person cancelled signing in"
+
+
+def test_the_page_never_shows_text_from_the_callback_address(sign_on):
+    """Anyone can send a person a link to the callback with words of their choosing in it."""
+    with browser() as client:
+        crafted = client.get(sign_on.server.url + "/login/sso/callback", params={
+            "error": "Your account is locked. Call 0800 000 000", "error_description": "Call 0800 000 000 now",
+        })
+        assert crafted.status_code == 400
+        text = page_text(crafted)
+        assert "0800" not in text and "Test ID did not sign you in (it answered with an error)" in text
 
 
 def test_an_id_token_signed_with_another_key_is_refused(tmp_path_factory, request):
@@ -335,5 +361,5 @@ def test_an_id_token_signed_with_another_key_is_refused(tmp_path_factory, reques
         assert service.account_named(db.session, "Sam Social") is None
         assert db.session.execute(select(SignOnIdentity)).first() is None
     [event] = events(started.server, "sign-in-sso-refused")
-    assert event.detail == "its ID token did not pass the checks"
+    assert event.detail.startswith("ID token: bad_signature")  # the signature check, not another one, refused it
     assert not started.server.errors

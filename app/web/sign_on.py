@@ -13,6 +13,7 @@ always registered, so the route tests see them, and answer 404 while OIDC_ISSUER
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 
 import requests
@@ -107,7 +108,7 @@ def callback():
         token = client.authorize_access_token()
     except (AuthlibBaseError, JoseError) as error:
         return _refuse(now, PROVIDER_PROBLEM.format(provider=provider, reason=_reason(error)), 400,
-                       detail=_reason(error))
+                       detail=_detail(error))
     except requests.RequestException:
         return _refuse(now, PROVIDER_PROBLEM.format(provider=provider, reason="it could not be reached"), 502,
                        detail="provider unreachable")
@@ -117,9 +118,12 @@ def callback():
                        detail="no ID token")
     email = claims.get("email") if isinstance(claims.get("email"), str) else None
     verified = _email_verified(claims)
-    account = service.account_for_sign_on(
-        db.session, claims["iss"], claims["sub"], email, verified, now, actor_of(None).address
-    )
+    try:
+        account = service.account_for_sign_on(
+            db.session, claims["iss"], claims["sub"], email, verified, now, actor_of(None).address
+        )
+    except service.PeopleError as problem:  # the invitation was used, or its name taken, a moment ago
+        return _refuse(now, str(problem), 409, subject=email or "", detail=str(problem))
     who = email or f"this {provider} account"
     if account is None:
         if email and not verified:
@@ -148,16 +152,28 @@ def _email_verified(claims) -> bool:
 
 
 def _reason(error: Exception) -> str:
-    """A short, plain reason for the page and the audit trail: the provider's error code, or the check failed."""
+    """A short reason for the page. Never the provider's error_description: anyone can put a link with any
+    text in it in front of a person, and the page would show it in this app's name."""
     if isinstance(error, AuthlibBaseError) and error.error == "mismatching_state":
         return "the sign-in was not started from this browser, or it took too long"
+    if isinstance(error, AuthlibBaseError) and error.error == "access_denied":
+        return "signing in was cancelled or not allowed"
+    if isinstance(error, AuthlibBaseError) and re.fullmatch(r"[a-z_]{1,40}", error.error or ""):
+        return f"it answered {error.error}"
     if isinstance(error, AuthlibBaseError):
-        return error.description or error.error or "an error"
+        return "it answered with an error"
     return "its ID token did not pass the checks"
 
 
+def _detail(error: Exception) -> str:
+    """What the audit trail keeps: the error and the provider's description, bounded."""
+    if isinstance(error, AuthlibBaseError):
+        return f"{error.error}: {error.description}"[:300] if error.description else str(error.error)[:300]
+    return f"ID token: {error}"[:300]
+
+
 def _refuse(now: datetime, message: str, status: int, *, subject: str = "", detail: str = ""):
-    audit.record(db.session, "sign-in-sso-refused", actor_of(None), now, subject=subject, detail=detail[:200])
+    audit.record(db.session, "sign-in-sso-refused", actor_of(None), now, subject=subject, detail=detail)
     db.session.commit()
     session.pop(NEXT_KEY, None)
     return render_template("auth/login.html", name="", error=message, next_path=None), status
