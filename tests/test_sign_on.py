@@ -157,6 +157,18 @@ def test_a_provider_that_cannot_be_reached_is_named_on_the_sign_in_page(make_app
     assert "Sign in with Test ID" in text  # the page to try again from
 
 
+@pytest.mark.parametrize("query", [
+    "", "code=abc", "state=", "state=%00%ff&code=%00", "state=" + "s" * 5000, "error=", "error=%00&state=x",
+    "error_description=only", "state[]=x&code[]=y",
+])
+def test_a_callback_nobody_started_is_refused_and_never_a_server_error(make_app, query):
+    client = make_app(**app_settings_for(f"http://127.0.0.1:{free_port()}")).test_client()
+    response = client.get("/login/sso/callback?" + query)
+    # Refused by the view, or before it by the app's request guards (a NUL byte): either way a 400 page.
+    assert response.status_code == 400 and "Signed in as" not in page_text(response)
+    assert "Nobody has been signed in" in page_text(response) or "That was not sent" in page_text(response)
+
+
 def test_the_app_asks_for_the_code_flow_with_pkce_state_and_nonce(sign_on):
     with browser() as client:
         response = client.get(sign_on.server.url + "/login/sso", follow_redirects=False)
