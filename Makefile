@@ -17,7 +17,7 @@ BENCH_SECONDS ?= 60
 # (metrically identical to Arial, which the deck names, so the deck's text measurements match PowerPoint's).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
 
-.PHONY: run bench bench-exports test install install-test system-packages chromium database check-briefings clean
+.PHONY: run bench bench-exports test install install-test system-packages chromium oidc-provider database check-briefings clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,23 @@ chromium:
 		echo "The browser tests need Chromium: run 'sudo apt-get install chromium' and try again" >&2; exit 1; \
 	fi
 
+# The single sign-on tests start a real OpenID Connect provider (panva's oidc-provider, tests/oidc_provider/) on
+# Node. Debian's nodejs (18 on bookworm, 20 on trixie) runs it; npm ci installs the locked versions, again only
+# when the lock file is newer than what is installed.
+OIDC_PROVIDER := tests/oidc_provider
+oidc-provider: $(OIDC_PROVIDER)/node_modules/.package-lock.json
+
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json $(OIDC_PROVIDER)/package.json
+	@if command -v node >/dev/null && command -v npm >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's nodejs and npm for the single sign-on tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else \
+		echo "The single sign-on tests need Node: run 'sudo apt-get install nodejs npm' and try again" >&2; exit 1; \
+	fi
+	npm ci --prefix $(OIDC_PROVIDER) --no-audit --no-fund --loglevel=error
+	@touch $@
+
 database: install
 	$(BIN)/flask --app app db upgrade
 
@@ -73,8 +90,8 @@ bench: install-test
 bench-exports: install-test
 	$(BIN)/python bench/exports.py
 
-test: install-test chromium
+test: install-test chromium oidc-provider
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info $(OIDC_PROVIDER)/node_modules

@@ -77,6 +77,9 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
 
     for blueprint in (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp, exports.bp, editing.bp):
         app.register_blueprint(blueprint)
+    from .web import sign_on
+
+    sign_on.register(app)  # its routes answer 404 unless OIDC_ISSUER is set
 
     from .cli import register_cli
 
