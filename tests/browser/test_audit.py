@@ -87,3 +87,22 @@ def test_an_admin_filters_the_audit_trail_by_keyboard_and_downloads_it(page, ser
         page.get_by_role("link", name="Download these events as CSV").click()
     failed = list(csv.reader(io.StringIO(open(started.value.path(), "rb").read().decode("utf-8-sig"), newline="")))
     assert failed[1][4] == "'=HYPERLINK(\"http://x\")"  # a spreadsheet shows it, never runs it
+
+
+def test_the_audit_trail_reads_on_a_phone_without_sideways_scrolling(open_page, server):
+    from .conftest import PHONE, has_horizontal_scroll
+
+    page = open_page(viewport=PHONE)
+    visit(page, "/login")
+    sign_in_through_the_form(page)
+    visit(page, "/audit")
+    expect(page.get_by_role("table")).to_contain_text("Child Q (child-q)")
+    assert not has_horizontal_scroll(page)
+    # The table scrolls inside its own region, which a keyboard reaches (from the last link before it) and scrolls.
+    region = page.get_by_role("region", name=re.compile("newest first"))
+    page.get_by_role("link", name="Download the audit trail as CSV").focus()
+    page.keyboard.press("Tab")
+    expect(region).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("region => region.scrollLeft > 0", arg=region.element_handle())
+    assert_accessible(page)
