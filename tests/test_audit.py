@@ -218,6 +218,12 @@ def test_a_date_that_is_not_one_is_explained_next_to_its_field(client, admin):
     assert soup.find("table") is None
 
 
+def test_the_first_and_last_days_python_knows_are_filters_like_any_other(app, client, admin):
+    add(app, "briefing-retired", subject="kept")
+    rows = audit_rows(client, "?from=0001-01-01&to=9999-12-31&action=briefing-retired")
+    assert [row["Subject"] for row in rows] == ["kept"]
+
+
 @pytest.mark.parametrize("query", ["?who=abc", "?who=99999999999", "?before=-1"])
 def test_an_id_that_is_not_a_number_is_refused(client, admin, query):
     answer = client.get(f"/audit{query}")

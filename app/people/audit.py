@@ -161,7 +161,7 @@ def _conditions(filters: AuditFilter) -> list:
         conditions.append(AuditEvent.actor_name.icontains(filters.actor_name.strip(), autoescape=True))
     if filters.since is not None:
         conditions.append(AuditEvent.at >= _uk_midnight(filters.since))
-    if filters.until is not None:
+    if filters.until is not None and filters.until < date.max:  # the day after 31/12/9999 is past Python's dates
         conditions.append(AuditEvent.at < _uk_midnight(filters.until + timedelta(days=1)))
     if filters.text.strip():
         words = filters.text.strip()
