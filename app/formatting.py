@@ -45,6 +45,14 @@ def long_datetime(moment: datetime | None) -> str:
     return f"{long_day(local.date())} at {local:%H:%M}"
 
 
+def exact_datetime(moment: datetime | None) -> str:
+    """ "25 November 2026, 10:05:07", in UK time: to the second, for a record of who did what when."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(LOCAL_TIME)
+    return f"{long_day(local.date())}, {local:%H:%M:%S}"
+
+
 def local_time(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(LOCAL_TIME):%H:%M}"
 

@@ -33,11 +33,13 @@ from ..briefings.editing import (
     remove_section,
 )
 from ..briefings.model import SECTION_KINDS
+from ..extensions import db
 from ..library_store import service as store
 from ..numbers import count_or_none
+from ..people import audit
 from ..sessions.templates import briefing_questions, plan
 from . import now
-from .auth import form_expired
+from .auth import actor_of, form_expired
 from . import guards
 from .guards import takes_upload
 
@@ -58,6 +60,14 @@ def editors_only(view):
         return view(*args, **kwargs)
 
     return login_required(checked)
+
+
+def _audit(action: str, stored, detail: str = "") -> None:
+    """Record what an editor did to a briefing. The library store commits each change itself, so the event
+    is committed right after it (the change is kept even if this fails, never the other way round)."""
+    subject = f"{stored.briefing.title} ({stored.id})"
+    audit.record(db.session, action, actor_of(current_user), now(), subject=subject, detail=detail)
+    db.session.commit()
 
 
 def _stored_or_404(briefing_id: str):
@@ -156,6 +166,7 @@ def _created(result, source_name: str):
     stored = store.create_draft(
         result.briefing, by=current_user, now=now(), source_name=source_name, report=result.report
     )
+    _audit("briefing-added", stored, f"a draft, imported from {source_name}")
     flash("The briefing is a draft: only editors see it. Check what was found, correct it, then publish it.")
     return redirect(url_for("editing.edit", briefing_id=stored.id), 303)
 
@@ -188,6 +199,7 @@ def edit(briefing_id: str):
 @editors_only
 def save(briefing_id: str):
     stored = _stored_or_404(briefing_id)
+    version_before = stored.version
     form = EditForm.read(request.form)
     action, target = _action(request.form.get("action", "save"))
     if form.errors:
@@ -225,13 +237,19 @@ def save(briefing_id: str):
         form.base_version = latest.version if latest is not None else form.base_version
         return _edit_page(latest or stored, form, stale=message, status=409)
     if form.review_by_date() != stored.review_by:
-        store.set_review_by(stored.id, form.review_by_date(), by=current_user, now=now())
+        stored = store.set_review_by(stored.id, form.review_by_date(), by=current_user, now=now())
+    if stored.version != version_before:  # saving what was already stored adds no version and no event
+        _audit("briefing-edited", stored, f"version {stored.version}: {done}")
     if action == "publish":
         problems = store.publish(stored.id, by=current_user, now=now())
         if problems:
             stored = store.get(stored.id)
             fresh = EditForm.of(stored.briefing, review_by=stored.review_by, version=stored.version)
             return _edit_page(stored, fresh, publish_refused=problems, status=422)
+        published = store.get(stored.id)
+        if published.version != stored.version:  # publishing what is already live changes nothing
+            _audit("briefing-published", published, f"version {published.version}")
+        stored = published
         done = "Published: the briefing is in every facilitator's library."
     flash(done)
     return redirect(url_for("editing.edit", briefing_id=stored.id, _anchor=anchor or None), 303)
@@ -296,7 +314,9 @@ def _default_template():
 @editors_only
 def retire(briefing_id: str):
     stored = _stored_or_404(briefing_id)
-    store.retire(stored.id, by=current_user, now=now())
+    retired = store.retire(stored.id, by=current_user, now=now())
+    if retired.status != stored.status:
+        _audit("briefing-retired", retired, f"was {stored.status}")
     flash("Retired: facilitators can no longer start a session on it. Past sessions keep their record.")
     return redirect(url_for("editing.edit", briefing_id=stored.id), 303)
 
@@ -305,7 +325,9 @@ def retire(briefing_id: str):
 @editors_only
 def reinstate(briefing_id: str):
     stored = _stored_or_404(briefing_id)
-    store.reinstate(stored.id, by=current_user, now=now())
+    reinstated = store.reinstate(stored.id, by=current_user, now=now())
+    if reinstated.status != stored.status:
+        _audit("briefing-reinstated", reinstated, f"now {reinstated.status}")
     flash("Reinstated: the briefing is back in every facilitator's library.")
     return redirect(url_for("editing.edit", briefing_id=stored.id), 303)
 
@@ -336,6 +358,7 @@ def restore(briefing_id: str, number: int):
     if number not in {version.number for version in store.history(stored.id)}:
         abort(404)
     restored = store.restore(stored.id, number, by=current_user, now=now())
+    _audit("briefing-restored", restored, f"version {number} restored as version {restored.version}")
     flash(f"Version {number} restored, as a new version {restored.version}. Nothing was lost: the history keeps every version.")
     return redirect(url_for("editing.edit", briefing_id=stored.id), 303)
 

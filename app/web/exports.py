@@ -18,13 +18,16 @@ from .. import get_library
 from ..exports.export import Export, briefing_export, session_export
 from ..exports.files import FORMATS, write_atomically
 from ..extensions import db
+from ..people import audit
 from ..sessions import service
 from ..sessions.record import record_of
 from ..sessions.service import SessionNotFound
 from . import now
+from .auth import actor_of
 from .sessions import DEFAULT_TEMPLATE, session_not_found, session_templates
 
 bp = Blueprint("exports", __name__)
+FORMAT_NAMES = {"pptx": "PowerPoint deck", "pdf": "PDF"}
 bp.register_error_handler(SessionNotFound, session_not_found)
 
 
@@ -35,7 +38,9 @@ def briefing(briefing_id: str, file_format: str):
     template = session_templates().get(request.args.get("template") or DEFAULT_TEMPLATE)
     if found is None or template is None or file_format not in FORMATS:
         abort(404)
-    return _download(briefing_export(found, template, file_format, created=now()))
+    export = briefing_export(found, template, file_format, created=now())
+    _audit(f"Briefing: {found.title} ({found.id})", file_format, f"template: {template.id}")
+    return _download(export)
 
 
 @bp.get("/sessions/<public_id>/export.<file_format>")
@@ -46,8 +51,19 @@ def session(public_id: str, file_format: str):
     row = service.find_session(db.session, public_id, current_user)
     moment = now()
     record = record_of(row, moment)
-    db.session.rollback()  # nothing to write; end the read before the slow part
-    return _download(session_export(record, file_format, created=moment))
+    subject, state = f"Session: {row.title} ({public_id})", f"{row.status} session"
+    db.session.rollback()  # nothing to write yet; end the read before the slow part
+    export = session_export(record, file_format, created=moment)
+    _audit(subject, file_format, state)
+    return _download(export)
+
+
+def _audit(subject: str, file_format: str, detail: str) -> None:
+    """Record the download once the file is made (a failed render is not a download), in its own short
+    transaction: the render itself takes seconds and holds no transaction open."""
+    subject = f"{subject}, {FORMAT_NAMES.get(file_format, file_format)}"
+    audit.record(db.session, "export-downloaded", actor_of(current_user), now(), subject=subject, detail=detail)
+    db.session.commit()
 
 
 def _download(export: Export):
