@@ -14,7 +14,7 @@ from app.extensions import db
 from app.people import service
 from app.sessions.models import Facilitator
 
-from .conftest import assert_accessible, visit, watch_of
+from .conftest import SMALL_PHONE, assert_accessible, has_horizontal_scroll, visit, watch_of
 from .test_editing import tab_to
 
 pytestmark = pytest.mark.browser
@@ -183,6 +183,7 @@ def service_now():
 
 def test_refused_forms_dead_links_and_the_password_page_are_clear_and_accessible(open_page, server):
     page = open_page()
+    watch_of(page).allow(r"status of 400\b")  # a refused form answers 400 Bad Request, with the form again
     sign_in(page, ADMIN)
     visit(page, "/people")
     follow(page, page.get_by_role("button", name="Make the invitation link"))
@@ -212,3 +213,19 @@ def test_refused_forms_dead_links_and_the_password_page_are_clear_and_accessible
     visit(stranger, "/reset/not-a-real-token", status=404)
     visit(stranger, "/people")  # signed out: the sign-in page
     expect(stranger.get_by_role("heading", level=1)).to_have_text("Sign in")
+
+
+def test_every_people_page_fits_a_small_phone_without_sideways_scrolling(open_page, server):
+    with server.app.app_context():
+        actor = service.audit.Actor(None, "terminal", "")
+        service.add_team(db.session, actor, "Multi-agency safeguarding hub", 1, "City centre and the northern villages", service_now())
+        token = service.invite(db.session, actor, "Priya Shah-Robinson", "priya.shah-robinson@northshire-council.example",
+                               ["facilitator", "manager"], [1], service_now())[1]
+    page = open_page(viewport=SMALL_PHONE)
+    sign_in(page, ADMIN)
+    for path in ("/people", "/people/1", "/people/teams", "/people/agencies/1", "/people/teams/1", "/account/password"):
+        visit(page, path)
+        assert not has_horizontal_scroll(page), path
+    stranger = open_page(viewport=SMALL_PHONE)
+    visit(stranger, f"/invitations/{token}")
+    assert not has_horizontal_scroll(stranger)
