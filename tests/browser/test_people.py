@@ -221,11 +221,15 @@ def test_every_people_page_fits_a_small_phone_without_sideways_scrolling(open_pa
         service.add_team(db.session, actor, "Multi-agency safeguarding hub", 1, "City centre and the northern villages", service_now())
         token = service.invite(db.session, actor, "Priya Shah-Robinson", "priya.shah-robinson@northshire-council.example",
                                ["facilitator", "manager"], [1], service_now())[1]
+        ada = service.account_named(db.session, ADMIN).id
+        reset_token = service.reset_link(db.session, actor, ada, service_now())[1]
     page = open_page(viewport=SMALL_PHONE)
     sign_in(page, ADMIN)
     for path in ("/people", "/people/1", "/people/teams", "/people/agencies/1", "/people/teams/1", "/account/password"):
         visit(page, path)
         assert not has_horizontal_scroll(page), path
     stranger = open_page(viewport=SMALL_PHONE)
-    visit(stranger, f"/invitations/{token}")
-    assert not has_horizontal_scroll(stranger)
+    for path in (f"/invitations/{token}", f"/reset/{reset_token}"):
+        visit(stranger, path)
+        assert not has_horizontal_scroll(stranger), path
+    expect(stranger.get_by_role("heading", level=1)).to_have_text(f"Choose a new password, {ADMIN}")
