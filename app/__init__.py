@@ -70,12 +70,14 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     # The library lives in the database; the briefings folder seeds it (see docs/architecture.md).
     app.extensions["briefing_library"] = PublishedLibraryCache(app.config["BRIEFINGS_DIR"])
 
-    from .web import IdConverter, IndexConverter, audit, auth, editing, exports, library, run, sessions, take_part
+    from .web import IdConverter, IndexConverter, audit, auth, editing, exports, library, people, run, sessions
+    from .web import take_part
 
     app.url_map.converters["id"] = IdConverter  # before any blueprint's rules are added
     app.url_map.converters["index"] = IndexConverter
 
-    for blueprint in (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp, exports.bp, editing.bp, audit.bp):
+    blueprints = (library.bp, auth.bp, sessions.bp, run.bp, take_part.bp, exports.bp, editing.bp, people.bp, audit.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     from .web import sign_on
 

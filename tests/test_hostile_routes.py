@@ -118,6 +118,29 @@ def make_editor(app, name: str) -> None:
         db.session.commit()
 
 
+def make_admin(app, name: str) -> None:
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.sessions.models import Facilitator
+
+    with app.app_context():
+        db.session.execute(select(Facilitator).filter_by(name=name)).scalar_one().is_admin = True
+        db.session.commit()
+
+
+def _people(app) -> str:
+    """A team (id 1) and a pending invitation (id 1), so their pages and forms are walked; the invitation's token."""
+    from app.extensions import db
+    from app.people import audit
+    from app.people import service as people
+
+    with app.app_context():
+        terminal = audit.Actor(None, "terminal", "")
+        people.add_team(db.session, terminal, "Duty and assessment", 1, "North", now())
+        return people.invite(db.session, terminal, "Ivy Invited", None, ["facilitator"], [1], now())[1]
+
+
 def join(app, public_id: str):
     phone = app.test_client()
     code = in_app(app, lambda dbs, pid, facilitator: service.find_session(dbs, pid).join_code, public_id)
@@ -144,9 +167,12 @@ def world(tmp_path):
     in_app(app, service.set_review_first, alices, True)
     for text in ("Waiting one", "Waiting two"):
         _send_from_phone(phone, alices, text)
+    create_facilitator(app, "ada")
+    make_admin(app, "ada")  # a partnership admin: the people pages and their forms are walked too
+    invitation_token = _people(app)
     app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)  # a server error is a 500 answer, as in production
-    return {"app": app, "alice": sign_in(app, "alice"), "bob": sign_in(app, "bob"), "phone": phone,
-            "alices": alices, "bobs": bobs}
+    return {"app": app, "alice": sign_in(app, "alice"), "bob": sign_in(app, "bob"), "ada": sign_in(app, "ada"),
+            "phone": phone, "alices": alices, "bobs": bobs, "invitation_token": invitation_token}
 
 
 def _send_from_phone(phone, public_id: str, text: str) -> None:
@@ -190,6 +216,9 @@ def discover_fields(world) -> dict[str, dict[str, str]]:
     collect(owner, f"/sessions/{alices}/console")
     in_app(app, service.move, alices, ACTIONS, REFLECTION, now())
     collect(world["phone"], f"/take-part/{alices}")
+    for path in ("/people", "/people/1", "/people/teams", "/people/agencies/1", "/people/teams/1", "/account/password"):
+        collect(world["ada"], path)
+    collect(app.test_client(), f"/invitations/{world['invitation_token']}")
     collect(app.test_client(), "/login")
     collect(app.test_client(), "/join")
     return found
@@ -207,7 +236,7 @@ def _note(adapter, found, address: str, method: str, fields: dict) -> None:
 def url_values(world, public_id: str) -> dict[str, str]:
     """Valid values for every URL parameter (the first row of each kind in alice's session)."""
     return {"public_id": public_id, "response_id": "1", "action_id": "1", "attendee_id": "1",
-            "briefing_id": "wigan-child-3", "file_format": "pptx"}
+            "briefing_id": "wigan-child-3", "file_format": "pptx", "token": world["invitation_token"]}
 
 
 # --- the walk ----------------------------------------------------------------------------------------------------
@@ -262,7 +291,7 @@ def walk(world, role: str, client, *, check=None, public_id: str | None = None) 
         if route.endpoint == "auth.logout":
             # The walk of /logout signed this role out (and cleared its token): sign in again for what follows.
             walker._token = None
-            if role in ("alice", "bob"):
+            if role in ("alice", "bob", "ada"):
                 walker.client = client = sign_in(app, role)
     return walker
 
@@ -280,6 +309,11 @@ def test_no_route_answers_a_signed_out_visitors_hostile_values_with_a_server_err
 
 def test_no_route_answers_the_sessions_own_facilitators_hostile_values_with_a_server_error(world):
     walker = walk(world, "alice", world["alice"])
+    assert not walker.failures, report(walker)
+
+
+def test_no_route_answers_a_partnership_admins_hostile_values_with_a_server_error(world):
+    walker = walk(world, "ada", world["ada"])
     assert not walker.failures, report(walker)
 
 
@@ -326,3 +360,10 @@ def test_the_walker_finds_the_forms_of_the_console_the_phone_and_the_start_page(
         found["editing.save"]
     )
     assert {"text", "title"} <= set(found["editing.paste"])
+    assert {"name", "email", "roles", "teams"} <= set(found["people.invite"])
+    assert {"email", "roles", "teams"} <= set(found["people.change_account"])
+    assert {"name", "agency", "area"} <= set(found["people.add_team"]) and {"name", "active"} <= set(found["people.agency"])
+    assert {"name", "agency", "area", "active"} <= set(found["people.team"])
+    assert {"password", "password_again"} <= set(found["people.accept"])
+    assert {"current_password", "new_password", "new_password_again"} <= set(found["people.password"])
+    assert "people.withdraw" in found and "people.reset_link" in found and "people.deactivate" in found

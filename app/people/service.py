@@ -50,6 +50,11 @@ class LinkNotValid(PeopleError):
     pass
 
 
+class UnknownLink(LinkNotValid):
+    """A link no invitation or reset ever had (a mistyped or cut-off token), as against one used up or expired:
+    the page answers 404 for this one, 410 Gone for the others."""
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -343,7 +348,7 @@ def link_for(dbs: DbSession, token: str, now: datetime, kind: str) -> Invitation
     found = dbs.execute(select(Invitation).where(Invitation.token_hash == token_hash(token or ""))).scalar_one_or_none()
     what = "invitation" if kind == "invite" else "password reset link"
     if found is None or found.kind != kind:
-        raise LinkNotValid(f"This {what} is not one we know. Check that you copied the whole link.")
+        raise UnknownLink(f"This {what} is not one we know. Check that you copied the whole link.")
     if found.used_at is not None:
         raise LinkNotValid(f"This {what} has already been used. Sign in, or ask your partnership admin for a new one.")
     if found.withdrawn_at is not None:
