@@ -208,7 +208,7 @@ def missing_reflection_check(sections: list[Section]) -> tuple[str, int | None]:
 
 
 
-def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]:
+def kinds_from_content(built: Built, *, thematic: bool, title: str = "") -> list[tuple[int, str]]:
     """Give a kind from their content to the sections whose words gave none: the text before the first heading
     (about or background), sections under an unrecognised heading, bare-number segments and text with no
     headings at all.
@@ -242,7 +242,9 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
             section.kind = found[0]
             how = f'{how}, content cue "{found[1]}"'
             decided.append((section, found[1]))
-        if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
+        if how == HOW_PREAMBLE and not sections and (
+            found := opening_kind(section.texts(), subject=title if thematic else "")
+        ) is not None:
             if found[0] != section.kind:
                 section.kind = found[0]
                 how = f"{how}, content cue \"{found[1]}\""
