@@ -186,6 +186,10 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("item", text, text, number=line.number, ordered=line.style == "numbered"))
         elif segments and (match := BARE_NUMBER.match(text)):
             tokens.append(Token("segment", text, text, how=HOW_NUMBERED, number=int(match.group(1))))
+        elif (match := BULLET.match(text)) and _opens_a_panel(match.group(1), previous, following):
+            # An accordion's question, rendered as a lone list item over the panel it opens.
+            found = heading_kind(match.group(1)) or ("other", HOW_UNRECOGNISED)
+            tokens.append(Token("heading", match.group(1), text, kind=found[0], how=found[1]))
         elif match := BULLET.match(text):
             tokens.append(Token("item", match.group(1), text))
         elif match := NUMBERED.match(text):
@@ -222,6 +226,21 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("paragraph", text, text, label=_label_of(text)))
         tokens[-1].line = line.source_line
     return tokens
+
+
+def _opens_a_panel(text: str, previous: SourceLine | None, following: SourceLine | None) -> bool:
+    """A single bullet that is a short question, with no other item before or after it and a paragraph under it:
+    a collapsed panel's heading ("• What is our partnership approach to learning?"), not a one-item list."""
+    if not text.endswith("?") or len(text.split()) > 14 or has_link(text) or _TO_THE_READER.search(text):
+        return False
+    if previous is not None and (previous.style in ("bullet", "numbered") or BULLET.match(previous.text)):
+        return False
+    if following is None or following.style is not None or BULLET.match(following.text) or NUMBERED.match(
+        following.text
+    ):
+        return False
+    body = following.text
+    return len(body.split()) > 12 and body.rstrip().endswith((".", ":"))
 
 
 # "Read the full report", "Read more" with no text under it (the next item's headline, or the end): a link, not a

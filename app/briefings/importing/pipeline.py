@@ -316,7 +316,12 @@ def _import_lines(
     listing_by_links = len(set(linked)) >= 3  # "[Child D](…)", "[Baby G](…)": headlines that are links
     # A page listing several reviews with their summaries is about reviews in general: none of its learning or
     # actions is the briefing's own.
-    thematic = listing or listing_by_links or is_thematic(all_text, briefing.title)
+    # What a page only links to ("DHR Lessons Learnt 2018") names other documents, not this page's case.
+    own_text = " ".join(plain_text(text) for text in [*briefing.texts(), briefing.source] + [
+        text for section in built.sections if links_section is None or section is not links_section[0]
+        for text in section.texts()
+    ])
+    thematic = listing or listing_by_links or is_thematic(own_text, briefing.title)
     if listing:
         _labels_stay_in_their_summary(built)
     guesses = kinds_from_content(built, thematic=thematic, title=briefing.title)
