@@ -359,6 +359,7 @@ def _trailing_paragraphs_of_documents(built: Built) -> list[Section]:
             section.heading
             or not section.blocks
             or built.hows.get(id(section)) != HOW_NO_HEADINGS
+            or any(block.type not in ("paragraph", "list") for block in section.blocks)
             or not all(_points_to_a_document(text) for block in section.blocks for text in _block_texts(block))
         ):
             break
@@ -398,8 +399,8 @@ def trailing_links(built: Built) -> tuple[Section, str] | None:
         last.kind = "resources"
         built.hows[id(last)] = "trailing links"
         return last, f"'{last.label}' and the lines under it only point to documents: it is a 'resources' section."
-    if start == len(last.blocks) or not kept:
-        return None
+    if start == len(last.blocks) or not kept or all(block.type == "subheading" for block in last.blocks[start:]):
+        return None  # a kept empty heading alone is no section of its own (no section is ever empty)
     moved = last.blocks[start:]
     del last.blocks[start:]
     section = Section(kind="resources", heading="", blocks=moved)
