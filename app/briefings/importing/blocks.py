@@ -370,7 +370,8 @@ def _label_heading(text: str, following: SourceLine | None) -> tuple[str, str] |
     if not match or following is None or len(match.group("label").split()) > 8 or has_link(text):
         return None
     label = match.group("label")
-    if _LABEL_VERB.search(label) or states_a_finding(label):
+    asks = bool(_ASKS_WHAT.match(label))  # "What should practitioners do:", "How to help:": the part it answers
+    if not asks and (_LABEL_VERB.search(label) or states_a_finding(label)):
         return None  # "A SAR is conducted if:", "Practitioners should consider:" lead into their list
     if following.style in ("heading", "title") or (
         following.style is None and not (BULLET.match(following.text) or NUMBERED.match(following.text))
@@ -380,9 +381,12 @@ def _label_heading(text: str, following: SourceLine | None) -> tuple[str, str] |
     if following.style is None and has_link(following.text) and len(plain_line(following.text).split()) <= 12:
         return None  # "Information about domestic abuse:" over a link: a pointer to reading, not a section
     found = heading_kind(label)
-    if found is None or not _names_a_kind(found[1]):
+    if found is None or not (asks or _names_a_kind(found[1])):
         return None  # "Impact of domestic abuse:" names a subject, not a part of the briefing
     return found[0], f"{HOW_LABEL}, {found[1]}"
+
+
+_ASKS_WHAT = re.compile(r"^(?:what|how|why|who|when|where)\b", re.IGNORECASE)
 
 
 # The words by which a label names a part of a briefing, as opposed to its subject ("abuse", "victim", "sign").

@@ -377,6 +377,8 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
             # "Tom's story" over "Learning from a safeguarding adults review": a person's story is the title.
             candidates.append((index, 1, False))
             continue
+        if not candidates and not text_seen and line.style is None and _labels_the_next(lines, kept, index):
+            continue  # "Lessons learned" over "Safeguarding Adult Review: Mr B": a generic label, set aside
         if _is_heading_line(line) and line.style != "title":
             # A section heading ends the search; a document's first heading that names no section may be the
             # title ("Briefing for individuals and their families" styled as Heading 1).
@@ -440,6 +442,22 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     if text_first:
         return None  # the text starts with its own words (a sentence), not a title
     return first_index
+
+
+def _labels_the_next(lines: list[SourceLine], kept: list[int], index: int) -> bool:
+    """A generic label ("Lessons learned", "Learning briefing", "7 minute briefing": a phrase-table heading or
+    only words for briefings and reviews) right above a line that names the review or the briefing itself."""
+    text = plain_line(lines[index].text)
+    short = 0 < len(text.split()) <= 8 and not text.endswith((".", "?", "!", ":")) and not has_link(text)
+    if not short or not (kind_of_heading(text) is not None or generic_title(text)):
+        return False
+    following = _next_kept(kept, index)
+    if following is None or lines[following].style is not None or _is_heading_line(lines[following]):
+        return False
+    name = plain_line(lines[following].text)
+    if not title_shaped(name) or BULLET.match(name) or NUMBERED.match(name) or generic_title(name):
+        return False
+    return bool(BRIEFING_WORDS.search(name) or review_type_of(name) or names_a_case(name))
 
 
 def _names_a_part(text: str) -> bool:
