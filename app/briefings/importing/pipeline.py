@@ -316,9 +316,11 @@ def _import_lines(
     listing_by_links = len(set(linked)) >= 3  # "[Child D](…)", "[Baby G](…)": headlines that are links
     # A page listing several reviews with their summaries is about reviews in general: none of its learning or
     # actions is the briefing's own.
-    # What a page only links to ("DHR Lessons Learnt 2018") names other documents, not this page's case.
+    # What a page only links to ("Adult M executive summary", "DHR Lessons Learnt 2018") names other documents,
+    # not this page's own case.
     own_text = " ".join(plain_text(text) for text in [*briefing.texts(), briefing.source] + [
-        text for section in built.sections if links_section is None or section is not links_section[0]
+        text for section in built.sections
+        if section.kind != "resources" and (links_section is None or section is not links_section[0])
         for text in section.texts()
     ])
     thematic = listing or listing_by_links or is_thematic(own_text, briefing.title)
@@ -486,7 +488,7 @@ def _names_a_review(heading: str) -> bool:
 _CASE_WORDS = re.compile(
     r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b"
     r"|(?i:the review (?:found|identified|highlighted)|this review|the review into|review was commissioned"
-    r"|learning points|lessons learn))",
+    r"|learning points))",
 )
 
 
