@@ -549,3 +549,17 @@ def test_names_of_documents_with_their_year_at_the_end_of_text_without_headings_
     result = import_text(text)
     assert kinds(result)[-1][0] == "resources"
     assert not {kind for kind, _ in kinds(result)} & {"learning", "what_to_do", "actions_taken"}
+
+
+def test_question_headings_without_blank_lines_on_a_page_about_a_subject_are_background():
+    text = (
+        "Domestic Homicide Reviews\n"
+        "What is a DHR?\nA DHR is a review of the death of a person aged 16 or over.\n"
+        "When is a review held?\nA review is held when the criteria are met.\n"
+        "Who carries out the review?\nAn independent chair leads the panel.\n"
+    )
+    assert kinds(import_text(text)) == [
+        ("background", "What is a DHR?"),
+        ("background", "When is a review held?"),
+        ("background", "Who carries out the review?"),
+    ]

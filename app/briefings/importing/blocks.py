@@ -330,7 +330,11 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
             or following.style in ("bullet", "numbered")
         )
     return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
-        heading_kind(text) is not None or len(following.text.split()) > 8
+        heading_kind(text) is not None
+        or len(following.text.split()) > 8
+        # "Who carries out the review?" over a short answer: a whole sentence under it, after a whole sentence
+        or (len(following.text.split()) >= 4 and following.text.rstrip().endswith(".") and previous is not None
+            and previous.text.rstrip().endswith("."))
     )
 
 

@@ -284,6 +284,13 @@ def kinds_from_content(built: Built, *, thematic: bool, title: str = "") -> list
             section.kind = found[0]
             how = f"{how}, content cue \"{found[1]}\""
             decided.append((section, found[1]))
+        elif thematic and section.kind == "other" and section.heading.endswith("?") and re.match(
+            r"^(?:what|when|where|who|how|why|which)\b", section.heading, re.IGNORECASE
+        ):
+            # "Who carries out the review?" on a page about a subject: its answer explains the subject.
+            section.kind = "background"
+            how = f"{how}, a question about the subject"
+            decided.append((section, "a question about the subject"))
         headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
         if not headingless or section.kind != "other":
             sections.append(section)
