@@ -186,6 +186,10 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("item", text, text, number=line.number, ordered=line.style == "numbered"))
         elif segments and (match := BARE_NUMBER.match(text)):
             tokens.append(Token("segment", text, text, how=HOW_NUMBERED, number=int(match.group(1))))
+        elif (match := BULLET.match(text)) and _opens_a_panel(match.group(1), previous, following):
+            # An accordion's question, rendered as a lone list item over the panel it opens.
+            found = heading_kind(match.group(1)) or ("other", HOW_UNRECOGNISED)
+            tokens.append(Token("heading", match.group(1), text, kind=found[0], how=found[1]))
         elif match := BULLET.match(text):
             tokens.append(Token("item", match.group(1), text))
         elif match := NUMBERED.match(text):
@@ -222,6 +226,21 @@ def classify(lines: list[SourceLine]) -> list[Token]:
             tokens.append(Token("paragraph", text, text, label=_label_of(text)))
         tokens[-1].line = line.source_line
     return tokens
+
+
+def _opens_a_panel(text: str, previous: SourceLine | None, following: SourceLine | None) -> bool:
+    """A single bullet that is a short question, with no other item before or after it and a paragraph under it:
+    a collapsed panel's heading ("• What is our partnership approach to learning?"), not a one-item list."""
+    if not text.endswith("?") or len(text.split()) > 14 or has_link(text) or _TO_THE_READER.search(text):
+        return False
+    if previous is not None and (previous.style in ("bullet", "numbered") or BULLET.match(previous.text)):
+        return False
+    if following is None or following.style is not None or BULLET.match(following.text) or NUMBERED.match(
+        following.text
+    ):
+        return False
+    body = following.text
+    return len(body.split()) > 12 and body.rstrip().endswith((".", ":"))
 
 
 # "Read the full report", "Read more" with no text under it (the next item's headline, or the end): a link, not a
@@ -311,7 +330,11 @@ def _stands_alone_as_heading(line: SourceLine, previous: SourceLine | None, foll
             or following.style in ("bullet", "numbered")
         )
     return question_shaped(text) and not _questionish(following) and not _questionish(previous) and (
-        heading_kind(text) is not None or len(following.text.split()) > 8
+        heading_kind(text) is not None
+        or len(following.text.split()) > 8
+        # "Who carries out the review?" over a short answer: a whole sentence under it, after a whole sentence
+        or (len(following.text.split()) >= 4 and following.text.rstrip().endswith(".") and previous is not None
+            and previous.text.rstrip().endswith("."))
     )
 
 
@@ -351,7 +374,8 @@ def _label_heading(text: str, following: SourceLine | None) -> tuple[str, str] |
     if not match or following is None or len(match.group("label").split()) > 8 or has_link(text):
         return None
     label = match.group("label")
-    if _LABEL_VERB.search(label) or states_a_finding(label):
+    asks = bool(_ASKS_WHAT.match(label))  # "What should practitioners do:", "How to help:": the part it answers
+    if not asks and (_LABEL_VERB.search(label) or states_a_finding(label)):
         return None  # "A SAR is conducted if:", "Practitioners should consider:" lead into their list
     if following.style in ("heading", "title") or (
         following.style is None and not (BULLET.match(following.text) or NUMBERED.match(following.text))
@@ -361,9 +385,12 @@ def _label_heading(text: str, following: SourceLine | None) -> tuple[str, str] |
     if following.style is None and has_link(following.text) and len(plain_line(following.text).split()) <= 12:
         return None  # "Information about domestic abuse:" over a link: a pointer to reading, not a section
     found = heading_kind(label)
-    if found is None or not _names_a_kind(found[1]):
+    if found is None or not (asks or _names_a_kind(found[1])):
         return None  # "Impact of domestic abuse:" names a subject, not a part of the briefing
     return found[0], f"{HOW_LABEL}, {found[1]}"
+
+
+_ASKS_WHAT = re.compile(r"^(?:what|how|why|who|when|where)\b", re.IGNORECASE)
 
 
 # The words by which a label names a part of a briefing, as opposed to its subject ("abuse", "victim", "sign").

@@ -38,7 +38,9 @@ _WHOLE_LINE_FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         r"|(?:latest )?news(?: and events| and updates)?|blog"
         r"|in this section"
         r"|site search|search (?:this|the) (?:site|website)|(?:email|e-mail|print) (?:this|the) (?:page|article)"
-        r"|sign up|log ?in|sign in)$",
+        r"|sign up|log ?in|sign in"
+        # An accordion's or a collapsed panel's own control, read out with the text it opens.
+        r"|(?:show|hide) (?:details|more|less|all)|expand(?: all)?|collapse(?: all)?|open all|close all)$",
         re.IGNORECASE,
     )),
     ("accessibility toolbar", re.compile(
@@ -53,6 +55,15 @@ _SITE_LINKS = re.compile(
     r"accessibility statement|a-z(?: directory)?|contact us|privacy(?: notice| policy)?|cookies?(?: policy| settings)?"
     r"|site ?map|terms(?: and conditions| of use)?|sign in|log ?in|my account|jobs and careers|newsletter sign-?up",
     re.IGNORECASE,
+)
+# The words of a site's banner and controls: skip links, language switches, log-in, sharing and printing, text
+# size and contrast. A short line made only of them ("Skip Links", "Members Login", "Back Share Cymraeg English")
+# is the page's furniture, however the site words or orders its buttons.
+_CONTROL_WORDS = frozenset(
+    "skip links link to content main navigation menu back share print email tweet facebook twitter linkedin "
+    "whatsapp cymraeg english welsh gaeilge gàidhlig language translate login log in out sign members member "
+    "account register search toggle contrast high text size font increase decrease reset listen accessibility "
+    "tools close open hide show more less page site top home quick exit leave".split()
 )
 _COOKIE = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _COOKIE_CHOICE = re.compile(r"\b(?:accept|reject|allow|we use|settings|preferences|consent)\b", re.IGNORECASE)
@@ -108,8 +119,8 @@ _BANNER = re.compile(
 )
 _IMAGE_TEXT = re.compile(
     r"^(?:image|photo|photograph|picture|illustration|logo|icon|graphic|stock (?:image|photo)|(?:image|photo) credit"
-    r"|(?:image|photo) description|alt text)"
-    r"\s*(?::|of\b|shows\b|-)|\blogo$",
+    r"|(?:image|photo) description|alt text|(?:supporting|featured|header|banner|hero|cover) (?:image|photo))"
+    r"(?:\s*(?::|of\b|shows\b|-)|$)|\blogo$",
     re.IGNORECASE,
 )
 # A photo's description (alt text or a caption) read out with the page: "A boy's hand thrust forward towards the
@@ -187,6 +198,11 @@ def furniture_reason(text: str) -> str:
     for reason, pattern in _WHOLE_LINE_FURNITURE:
         if len(stripped) <= 100 and pattern.match(stripped.strip(" .:")):
             return reason
+    control = [word.casefold() for word in re.findall(r"[^\W\d_]+", stripped)]
+    if control and len(control) <= 6 and all(word in _CONTROL_WORDS for word in control) and not stripped.endswith(
+        (".", "?", "!", ":")
+    ):
+        return "navigation"  # "Skip Links", "Members Login", "Back Share Cymraeg English"
     if len(words) <= 12 and _SITE_LINKS.search(plain) and not _SITE_LINKS.sub("", plain).strip(" |·•-–,"):
         return "navigation"
     if _COOKIE.search(plain) and _COOKIE_CHOICE.search(plain) and len(words) <= 45:
@@ -361,6 +377,8 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
             # "Tom's story" over "Learning from a safeguarding adults review": a person's story is the title.
             candidates.append((index, 1, False))
             continue
+        if not candidates and not text_seen and line.style is None and _labels_the_next(lines, kept, index):
+            continue  # "Lessons learned" over "Safeguarding Adult Review: Mr B": a generic label, set aside
         if _is_heading_line(line) and line.style != "title":
             # A section heading ends the search; a document's first heading that names no section may be the
             # title ("Briefing for individuals and their families" styled as Heading 1).
@@ -393,6 +411,7 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
         and before_text[1][0] == _next_kept(kept, first_index)
         and generic_title(plain_line(lines[first_index].text))
         and not generic_title(plain_line(lines[before_text[1][0]].text))
+        and not _names_a_part(plain_line(lines[before_text[1][0]].text))
         and not _lists_reviews(lines, aside)
     ):
         # "Learning briefing" right above "Child Q": the generic line is a label, the next names the briefing.
@@ -423,6 +442,29 @@ def _title_index(lines: list[SourceLine], aside: dict[int, str]) -> int | None:
     if text_first:
         return None  # the text starts with its own words (a sentence), not a title
     return first_index
+
+
+def _labels_the_next(lines: list[SourceLine], kept: list[int], index: int) -> bool:
+    """A generic label ("Lessons learned", "Learning briefing", "7 minute briefing": a phrase-table heading or
+    only words for briefings and reviews) right above a line that names the review or the briefing itself."""
+    text = plain_line(lines[index].text)
+    short = 0 < len(text.split()) <= 8 and not text.endswith((".", "?", "!", ":")) and not has_link(text)
+    if not short or not (kind_of_heading(text) is not None or generic_title(text)):
+        return False
+    following = _next_kept(kept, index)
+    if following is None or lines[following].style is not None or _is_heading_line(lines[following]):
+        return False
+    name = plain_line(lines[following].text)
+    if not title_shaped(name) or BULLET.match(name) or NUMBERED.match(name) or generic_title(name):
+        return False
+    return bool(BRIEFING_WORDS.search(name) or review_type_of(name) or names_a_case(name))
+
+
+def _names_a_part(text: str) -> bool:
+    """A line naming a part of a document ("Scope of this chapter", "Introduction", "Related guidance"): the first
+    heading of the page's text, never a better title than the page's own heading above it."""
+    found = heading_kind(text)
+    return found is not None and (found[0] in ("about", "background", "resources", "reflection") or "phrase" in found[1])
 
 
 def _masthead_under(lines: list[SourceLine], aside: dict[int, str], title_index: int) -> int | None:

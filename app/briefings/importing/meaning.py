@@ -56,11 +56,23 @@ def _heading_cues() -> list[tuple[frozenset[str], int, str, str]]:
     return cues
 
 
+# A short heading that names a set of documents ("DHR reports", "Case Reviews", "Published briefings"): what
+# follows is a list of them to read, whatever its other words (a "case" is not the story here).
+_NAMES_DOCUMENTS = re.compile(
+    r"^(?:[\w'’-]+\s+){0,2}(?:reports|reviews|briefings|publications|documents|summaries|leaflets|guides|minutes)$",
+    re.IGNORECASE,
+)
+_LEARNING_STEMS = frozenset(stems("learning lessons findings from"))
+
+
 def kind_by_meaning(heading: str) -> tuple[str, str] | None:
     """(kind, the cue that decided) for a heading, from its meaning words; None when no cue fits."""
     heading_stems = set(stems(heading))
     if not heading_stems:
         return None
+    plain = " ".join(re.sub(r"\([^)]*\)", " ", heading).split()).rstrip(":.")
+    if _NAMES_DOCUMENTS.match(plain) and not heading_stems & _LEARNING_STEMS:
+        return "resources", plain.split()[-1].casefold()
     best: tuple[int, int, str, str] | None = None
     for order, (cue_stems, size, kind, phrase) in enumerate(_heading_cues()):
         if cue_stems <= heading_stems and (best is None or size > best[0]):
@@ -121,10 +133,13 @@ def kind_by_content(texts: list[str], *, thematic: bool) -> tuple[str, str] | No
 _DOCUMENT = re.compile(r"\b(?:report|briefing|leaflet|toolkit|guidance|guide|document|summary)\b", re.IGNORECASE)
 
 
-def opening_kind(texts: list[str]) -> tuple[str, str] | None:
+def opening_kind(texts: list[str], subject: str = "") -> tuple[str, str] | None:
     """For the text before a briefing's first heading: ("background", cue) when it tells the story or defines
     the subject ("Cuckooing happens when ...", "Clare is 43 years-old"), ("about", cue) when it is a note on the
-    briefing or the page ("This briefing summarises ..."); None when neither shows."""
+    briefing or the page ("This briefing summarises ..."); None when neither shows.
+
+    `subject` is a thematic page's title: an opening that names it in its first words ("Domestic Homicide
+    Reviews (DHRs) allow organisations to learn ...") says what the subject is, so it counts for background."""
     lines = [text for text in texts if text.strip()]
     if lines and all(len(text.split()) <= 10 and not text.endswith(".") for text in lines):
         documents = [match.group(0).casefold() for text in lines if (match := _DOCUMENT.search(text))]
@@ -135,11 +150,22 @@ def opening_kind(texts: list[str]) -> tuple[str, str] | None:
     for kind, pattern in _content_cues():
         if kind in counts:
             counts[kind].extend(match.group(0).strip().casefold() for match in pattern.finditer(joined))
+    if subject and names_the_subject(lines[0] if lines else "", subject):
+        counts["background"].insert(0, "names the subject")
     if len(counts["background"]) > len(counts["about"]):
         return "background", counts["background"][0]
     if counts["about"]:
         return "about", counts["about"][0]
     return None
+
+
+def names_the_subject(text: str, subject: str) -> bool:
+    """Whether a paragraph names a page's subject (its title's words, in any form) among its first words, as
+    what it is about rather than as a note on the page ("This page ...", "We ...")."""
+    if re.match(r"^(?:this|these|our|we|you)\b", text.strip(), re.IGNORECASE):
+        return False
+    wanted = set(stems(re.sub(r"\([^)]*\)", " ", subject).replace("&", " and "))) - _FUNCTION_WORDS
+    return bool(wanted) and wanted <= set(stems(" ".join(text.split()[:18])))
 
 
 # A heading that states a finding ("Professionals did not share information", "Strip search of Child Q should
@@ -217,7 +243,7 @@ def what_a_thing_is(heading: str, texts: list[str]) -> str:
         return match.group(0)
     first = next((text for text in texts if text.strip()), "")
     term = " ".join(re.sub(r"^(?:what (?:is|are)|understanding|defining)\s+", "", heading, flags=re.I).split())
-    term = term.rstrip("?:. ")
+    term = re.sub(r"\s*\([^)]*\)$", "", term.rstrip("?:. "))  # "Child Safeguarding Practice Reviews (CSPR)"
     if term and re.match(re.escape(term) + r"\s+(?:is|are|refers|means|describes)\b", first, re.IGNORECASE):
         return f"{term} is"  # "Coercive control" over "Coercive control is a pattern of ..."
     match = _DEFINES.search(" ".join(first.split()[:25]))

@@ -35,7 +35,7 @@ from .sections import (
 from .text_reader import decode_text, text_lines
 from .meaning import case_only_kinds
 from .themes import suggest_themes
-from .titles import BRIEFING_MENTION, place_of, review_type_of, slugify, split_title_line, take_title
+from .titles import BRIEFING_MENTION, REVIEW_TYPES, place_of, review_type_of, slugify, split_title_line, take_title
 
 
 
@@ -316,10 +316,17 @@ def _import_lines(
     listing_by_links = len(set(linked)) >= 3  # "[Child D](…)", "[Baby G](…)": headlines that are links
     # A page listing several reviews with their summaries is about reviews in general: none of its learning or
     # actions is the briefing's own.
-    thematic = listing or listing_by_links or is_thematic(all_text, briefing.title)
+    # What a page only links to ("Adult M executive summary", "DHR Lessons Learnt 2018") names other documents,
+    # not this page's own case.
+    own_text = " ".join(plain_text(text) for text in [*briefing.texts(), briefing.source] + [
+        text for section in built.sections
+        if section.kind != "resources" and (links_section is None or section is not links_section[0])
+        for text in section.texts()
+    ])
+    thematic = listing or listing_by_links or is_thematic(own_text, briefing.title)
     if listing:
         _labels_stay_in_their_summary(built)
-    guesses = kinds_from_content(built, thematic=thematic)
+    guesses = kinds_from_content(built, thematic=thematic, title=briefing.title)
     if listing or listing_by_links:
         for index, section in enumerate(built.sections):
             how = built.hows.get(id(section), "")
@@ -481,9 +488,26 @@ def _names_a_review(heading: str) -> bool:
 _CASE_WORDS = re.compile(
     r"\b(?:(?i:child|adult|baby|young person|mr|mrs|ms|miss)\s+[A-Z]\b"
     r"|(?i:the review (?:found|identified|highlighted)|this review|the review into|review was commissioned"
-    r"|learning points|lessons learn))",
+    r"|learning points))",
 )
 
 
 def is_thematic(text: str, title: str) -> bool:
-    return not review_type_of(title) and not _CASE_WORDS.search(text)
+    """A page about a subject: its title names no reviewed case (a kind of review in general, "Domestic Homicide
+    Reviews (DHRs)", is a subject) and its text names no person reviewed nor what a review found."""
+    return not _title_names_a_review(title) and not _CASE_WORDS.search(text)
+
+
+def _title_names_a_review(title: str) -> bool:
+    """"Child Safeguarding Practice Review: Baby C", "Safeguarding Adults Review in relation to Clare": a review
+    of one case. A title naming only a kind of review ("Domestic homicide review (DHR)", "Safeguarding Adult
+    Reviews") names none: nothing is left of it but words for reviews, their short forms and small words."""
+    if not review_type_of(title):
+        return False
+    rest = re.sub(r"\([^)]*\)", " ", title)
+    for pattern in (*REVIEW_TYPES.values(), r"\b(?:SAR|DHR|CSPR|LCSPR|SCR|LLR)s?\b", r"\breviews?\b"):
+        rest = re.sub(pattern + r"s?", " ", rest, flags=re.IGNORECASE)
+    return bool([word for word in re.findall(r"[^\W_]+", rest) if word.casefold() not in _SMALL_TITLE_WORDS])
+
+
+_SMALL_TITLE_WORDS = frozenset("a an and the of for in on our to about local domestic homicide".split())

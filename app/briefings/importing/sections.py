@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from ..markup import links_in
 from ..model import Block, Item, Section
 from .blocks import Token, has_link, plain_line
-from .meaning import _NAMES_A_LAW, case_only_kinds, kind_by_content, opening_kind, what_a_thing_is
+from .meaning import (
+    _NAMES_A_LAW,
+    case_only_kinds,
+    kind_by_content,
+    names_the_subject,
+    opening_kind,
+    what_a_thing_is,
+)
 from .report import HOW_NO_HEADINGS, HOW_NUMBERED, HOW_PREAMBLE, HOW_STATEMENT, ImportReport
 
 # --- sections --------------------------------------------------------------------------------------------
@@ -208,7 +215,15 @@ def missing_reflection_check(sections: list[Section]) -> tuple[str, int | None]:
 
 
 
-def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]:
+# A question asking what a thing is, when or where it happens or who takes part ("What is a DHR?", "When is a
+# review held?", "Who is involved?"), not what was learnt or what to do ("What can we learn?", "What should I do?").
+_ASKS_ABOUT_THE_SUBJECT = re.compile(
+    r"^(?:what|when|where|who|how|why)\s+(?:is|are|was|were|does|do)\b(?!\s+(?:we|i|you)\b)(?!.*\b(?:should|must|can)\b)",
+    re.IGNORECASE,
+)
+
+
+def kinds_from_content(built: Built, *, thematic: bool, title: str = "") -> list[tuple[int, str]]:
     """Give a kind from their content to the sections whose words gave none: the text before the first heading
     (about or background), sections under an unrecognised heading, bare-number segments and text with no
     headings at all.
@@ -242,7 +257,20 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
             section.kind = found[0]
             how = f'{how}, content cue "{found[1]}"'
             decided.append((section, found[1]))
-        if how == HOW_PREAMBLE and not sections and (found := opening_kind(section.texts())) is not None:
+        if (
+            thematic
+            and section.kind in case_only_kinds() - {"concerns"}  # who is at risk, signs: a subject has those
+            and "phrase table" not in how
+            and _ASKS_ABOUT_THE_SUBJECT.match(section.heading)
+        ):
+            # "What is our approach to learning and improving?" on a page about a subject asks what a thing is:
+            # its answer explains the subject; a case's learning or actions are not invented from its words.
+            section.kind = "background"
+            how = f"{how}, a question about the subject"
+            decided.append((section, "a question about the subject"))
+        if how == HOW_PREAMBLE and not sections and (
+            found := opening_kind(section.texts(), subject=title if thematic else "")
+        ) is not None:
             if found[0] != section.kind:
                 section.kind = found[0]
                 how = f"{how}, content cue \"{found[1]}\""
@@ -256,6 +284,13 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
             section.kind = found[0]
             how = f"{how}, content cue \"{found[1]}\""
             decided.append((section, found[1]))
+        elif thematic and section.kind == "other" and section.heading.endswith("?") and re.match(
+            r"^(?:what|when|where|who|how|why|which)\b", section.heading, re.IGNORECASE
+        ):
+            # "Who carries out the review?" on a page about a subject: its answer explains the subject.
+            section.kind = "background"
+            how = f"{how}, a question about the subject"
+            decided.append((section, "a question about the subject"))
         headingless = not section.heading and (how == HOW_NO_HEADINGS or how.startswith(HOW_NUMBERED))
         if not headingless or section.kind != "other":
             sections.append(section)
@@ -274,6 +309,8 @@ def kinds_from_content(built: Built, *, thematic: bool) -> list[tuple[int, str]]
         if found is None and how == HOW_NO_HEADINGS and not sections:
             # A news item about a case opens with who and what happened; a page on a subject with a note on it.
             found = ("about", "the opening paragraph") if thematic else ("background", "the opening paragraph")
+            if thematic and title and names_the_subject(section.texts()[0], title):
+                found = ("background", "names the subject")  # "X (the page's subject) is / allows ..."
         if found is not None:
             section.kind = found[0]
             how = f"{how}, content cue \"{found[1]}\""
@@ -301,11 +338,40 @@ _FILE_MARK = re.compile(
 )
 
 
+# A document's name with its year, as a page lists its reports: "DHR Overview April 2019", "Annual Report 2021".
+_NAME_WITH_YEAR = re.compile(r"^[A-Z0-9][^.!?:;]{2,80}\b(?:19|20)\d{2}\)?$")
+
+
 def _points_to_a_document(text: str) -> bool:
     plain = plain_line(text)
     if not plain or len(plain.split()) > 16 or (plain.endswith(".") and not _FILE_MARK.search(plain)):
         return False
+    if len(plain.split()) <= 10 and _NAME_WITH_YEAR.match(plain):
+        return True
     return _FILE_MARK.search(plain) is not None or (has_link(text) and len(plain.split()) <= 12)
+
+
+def _block_texts(block) -> list[str]:
+    return [item.text for item in block.items] if block.type == "list" else [block.text]
+
+
+def _first_text(section: Section) -> str:
+    return _block_texts(section.blocks[0])[0] if section.blocks else ""
+
+
+def _trailing_paragraphs_of_documents(built: Built) -> list[Section]:
+    tail: list[Section] = []
+    for section in reversed(built.sections):
+        if (
+            section.heading
+            or not section.blocks
+            or built.hows.get(id(section)) != HOW_NO_HEADINGS
+            or any(block.type not in ("paragraph", "list") for block in section.blocks)
+            or not all(_points_to_a_document(text) for block in section.blocks for text in _block_texts(block))
+        ):
+            break
+        tail.insert(0, section)
+    return tail if len(tail) < len(built.sections) else []
 
 
 def trailing_links(built: Built) -> tuple[Section, str] | None:
@@ -314,6 +380,18 @@ def trailing_links(built: Built) -> tuple[Section, str] | None:
     and the check to show next to it."""
     if not built.sections or built.sections[-1].kind == "resources":
         return None
+    if tail := _trailing_paragraphs_of_documents(built):
+        # Text without headings, split paragraph by paragraph: its last paragraphs name documents.
+        first = tail[0]
+        for extra in tail[1:]:
+            first.blocks.extend(extra.blocks)
+            built.sections.remove(extra)
+        first.kind = "resources"
+        built.hows[id(first)] = "trailing links"
+        return first, (
+            f"The lines at the end from '{_first_text(first)}' only point to documents: they were made a "
+            f"'resources' section of their own."
+        )
     last = built.sections[-1]
     start = len(last.blocks)
     for index in range(len(last.blocks) - 1, -1, -1):
@@ -328,8 +406,8 @@ def trailing_links(built: Built) -> tuple[Section, str] | None:
         last.kind = "resources"
         built.hows[id(last)] = "trailing links"
         return last, f"'{last.label}' and the lines under it only point to documents: it is a 'resources' section."
-    if start == len(last.blocks) or not kept:
-        return None
+    if start == len(last.blocks) or not kept or all(block.type == "subheading" for block in last.blocks[start:]):
+        return None  # a kept empty heading alone is no section of its own (no section is ever empty)
     moved = last.blocks[start:]
     del last.blocks[start:]
     section = Section(kind="resources", heading="", blocks=moved)
