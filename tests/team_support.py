@@ -12,7 +12,7 @@ from app import get_library
 from app.extensions import db
 from app.people import service as people
 from app.people.audit import Actor
-from app.people.models import Agency, Team
+from app.people.models import Agency
 from app.sessions import service
 from app.sessions.models import Facilitator
 from app.sessions.templates import load_templates
@@ -38,11 +38,6 @@ def add_account(app, name: str, roles, team_ids=()) -> int:
 def account(name: str) -> Facilitator:
     """Inside an app context: the account called `name`."""
     return db.session.execute(select(Facilitator).filter_by(name=name)).scalar_one()
-
-
-def team_label(app, team_id: int) -> str:
-    with app.app_context():
-        return db.session.get(Team, team_id).label
 
 
 def start_for_team(app, owner: str, team_id: int | None, briefing_id: str = "wigan-child-3", team: str = "") -> str:

@@ -1,5 +1,6 @@
-"""What every request passes before any view: a body the app can read, and a signed-in facilitator where one is
-needed. Registered in create_app ahead of the CSRF check, so these answers come first:
+"""What every request passes before any view: a body the app can read, and an account allowed to open the page
+(the access table, app/web/access.py). Registered in create_app ahead of the CSRF check, so these answers
+come first:
 
 - A form body that is not UTF-8 would otherwise be read as an empty form (Werkzeug drops it silently): the CSRF
   token and every field vanish, and the person sees "form expired" or nothing at all. It is refused with 400
@@ -44,6 +45,7 @@ HAS_NUL = (
 )
 PROBLEM_TARGET = "#request-problem"
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 
 def register(app: Flask) -> None:
     """Call before csrf.init_app: before_request functions run in the order they were registered."""
