@@ -167,7 +167,11 @@ def test_a_facilitator_who_is_not_an_editor_gets_403_with_a_page_that_says_why(a
     sign_in(client, "alice")
     response = client.get(path)
     assert response.status_code == 403
-    assert words(soup_of(response).find("h1")) == "This page is for library editors"
+    assert words(soup_of(response).find("h1")) == "This page is not for this account"
+    # The access table's refusal names who the page is for and the role to ask for.
+    message = words(soup_of(response).find(attrs={"role": "alert"}))
+    assert message.startswith("This page is for library editors")
+    assert "give it the editor role" in message
 
 
 @pytest.mark.parametrize("path", EDITOR_POSTS)

@@ -490,7 +490,8 @@ def test_a_library_editor_only_account_is_sent_to_the_library_and_refused_the_se
     assert signed_in.status_code == 303 and signed_in.headers["Location"] == "/briefings"
     refused = client.get("/sessions")
     assert refused.status_code == 403
-    assert "does not run sessions" in BeautifulSoup(refused.get_data(as_text=True), "html.parser").get_text()
+    message = BeautifulSoup(refused.get_data(as_text=True), "html.parser").find(attrs={"role": "alert"}).get_text()
+    assert "This page is for facilitators, who run sessions" in message and "the facilitator role" in message
     assert client.get("/sessions/new").status_code == 403
     page = BeautifulSoup(client.get("/briefings/westborough-child-3").get_data(as_text=True), "html.parser")
     links = [a.get_text(strip=True) for a in page.find_all("a")]

@@ -210,3 +210,131 @@ def test_concurrent_writers_on_one_session_all_succeed_without_database_is_locke
     db.session.expire_all()  # this test's own session still holds the row as it was before the threads
     assert db.session.scalar(select(func.count()).select_from(Response)) == 60
     assert service.find_session(db.session, public_id).version == 1 + 60
+
+
+# --- sessions run for a team, read by its managers, and the audit trail ------------------------------------
+
+
+def _team(name: str, agency: str = "Early help"):
+    from app.people import service as people
+    from app.people.audit import Actor
+    from app.people.models import Agency
+
+    found = db.session.execute(select(Agency).filter_by(name=agency)).scalar_one_or_none()
+    agency_id = found.id if found else people.add_agency(db.session, Actor(None, "terminal"), agency, at(0)).id
+    return people.add_team(db.session, Actor(None, "terminal"), name, agency_id, "", at(0))
+
+
+def _account(name: str, roles, teams=()):
+    from app.people import service as people
+    from app.people.audit import Actor
+
+    return people.create_account(
+        db.session, Actor(None, "terminal"), name, "a long enough password", roles, at(0), team_ids=[t.id for t in teams]
+    )
+
+
+def _events(action: str):
+    from app.people.models import AuditEvent
+
+    return list(db.session.execute(select(AuditEvent).where(AuditEvent.action == action)).scalars())
+
+
+def test_a_session_for_one_of_the_facilitators_teams_keeps_the_team_and_its_label(app):
+    duty = _team("Duty and assessment")
+    fran = _account("fran", ["facilitator"], [duty])
+    briefing = get_library().get("wigan-child-3")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    row = service.start_session(db.session, fran, briefing, template, "typed but not used", at(0), team_id=duty.id)
+    assert (row.team_id, row.team) == (duty.id, "Duty and assessment (Early help)")
+
+
+def test_a_team_that_is_not_the_facilitators_is_refused_and_nothing_starts(app):
+    duty, other = _team("Duty and assessment"), _team("Youth justice")
+    fran = _account("fran", ["facilitator"], [duty])
+    briefing = get_library().get("wigan-child-3")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    for team_id in (other.id, 999_999):
+        with pytest.raises(SessionError, match="not one of yours"):
+            service.start_session(db.session, fran, briefing, template, "", at(0), team_id=team_id)
+    db.session.rollback()
+    assert db.session.execute(select(func.count()).select_from(service.BriefingSession)).scalar_one() == 0
+
+
+def test_a_team_manager_reads_their_teams_sessions_and_changes_none(app):
+    duty, other = _team("Duty and assessment"), _team("Youth justice")
+    fran = _account("fran", ["facilitator"], [duty])
+    mona = _account("mona", ["manager"], [duty])
+    otto = _account("otto", ["manager"], [other])
+    colleague = _account("cole", ["facilitator"], [duty])  # same team, not a manager
+    briefing = get_library().get("wigan-child-3")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    for_team = service.start_session(db.session, fran, briefing, template, "", at(0), team_id=duty.id)
+    one_off = service.start_session(db.session, fran, briefing, template, "Duty and assessment", at(1))
+
+    assert [row.public_id for row in service.team_sessions(db.session, mona)] == [for_team.public_id]
+    assert service.find_readable_session(db.session, for_team.public_id, mona).id == for_team.id
+    # A one-off team name is not the team, however it is spelled; other teams' managers and colleagues see nothing.
+    for reader, public_id in ((mona, one_off.public_id), (otto, for_team.public_id), (colleague, for_team.public_id)):
+        with pytest.raises(service.SessionNotFound):
+            service.find_readable_session(db.session, public_id, reader)
+    assert service.team_sessions(db.session, otto) == [] and service.team_sessions(db.session, colleague) == []
+    # Writes stay the facilitator's own.
+    with pytest.raises(service.SessionNotFound):
+        service.end_session(db.session, for_team.public_id, mona, at(60))
+    db.session.rollback()
+    assert service.find_session(db.session, for_team.public_id).status == "running"
+
+
+def test_starting_ending_redacting_and_deleting_are_in_the_audit_trail_without_what_was_said(app):
+    from app.people.audit import Actor
+
+    duty = _team("Duty and assessment")
+    fran = _account("fran", ["facilitator"], [duty])
+    actor = Actor(fran.id, fran.name, "192.0.2.7")
+    briefing = get_library().get("wigan-child-3")
+    template = load_templates(Path(current_app.config["SESSION_TEMPLATES_DIR"])).get("seven-minute")
+    row = service.start_session(
+        db.session, fran, briefing, template, "", at(0), team_id=duty.id, idempotency_key="k" * 20, actor=actor
+    )
+    again = service.start_session(  # the same form sent twice starts one session, recorded once
+        db.session, fran, briefing, template, "", at(1), team_id=duty.id, idempotency_key="k" * 20, actor=actor
+    )
+    assert again.id == row.id
+    step = reflection_step(row)
+    service.move(db.session, row.public_id, fran, 0, step, at(5))
+    secret = "Call Jo Bloggs on 07700 900123"
+    response_id = service.add_response(db.session, row.public_id, fran, step, 0, secret, at(10)).id
+    service.redact_response(db.session, row.public_id, fran, response_id, "07700 900123", at(20), actor=actor)
+    service.end_session(db.session, row.public_id, fran, at(30), actor=actor)
+    service.end_session(db.session, row.public_id, fran, at(31), actor=actor)  # twice: recorded once
+    service.delete_session(db.session, row.public_id, fran, actor=actor, now=at(40))
+
+    named = "Child 3 (Duty and assessment (Early help))"
+    started, ended, redacted, deleted = (
+        _events(a) for a in ("session-started", "session-ended", "response-redacted", "session-deleted")
+    )
+    assert [(e.subject, e.actor_id, e.actor_name, e.address, e.at) for e in started] == [
+        (named, fran.id, "fran", "192.0.2.7", at(0))
+    ]
+    assert [(e.subject, e.at) for e in ended] == [(named, at(30))]
+    assert [(e.subject, e.detail) for e in redacted] == [
+        (f"{named}, response {response_id}", f"step {step + 1}, question 1")
+    ]
+    assert [(e.subject, e.at) for e in deleted] == [(named, at(40))]
+    every = " ".join(f"{e.subject} {e.detail}" for e in started + ended + redacted + deleted)
+    assert "Bloggs" not in every and "07700" not in every and "redacted]" not in every
+
+
+def test_an_event_is_not_kept_when_its_change_is_refused(app):
+    from app.people.audit import Actor
+
+    fran = _account("fran", ["facilitator"])
+    row = start(fran)
+    step = reflection_step(row)
+    service.move(db.session, row.public_id, fran, 0, step, at(5))
+    response = service.add_response(db.session, row.public_id, fran, step, 0, "Something said", at(10))
+    with pytest.raises(SessionError):
+        service.redact_response(db.session, row.public_id, fran, response.id, "not there", at(20), actor=Actor(fran.id, "fran"))
+    db.session.rollback()
+    assert _events("response-redacted") == []

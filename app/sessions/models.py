@@ -74,8 +74,10 @@ class Facilitator(UserMixin, db.Model):
     # A deactivated account cannot sign in; its sessions stay in the record under its name.
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Loaded when asked for, not with the account: the signed-in account is loaded on every request, and a
+    # console poll's budget is that and one query for the version (tests/test_run_views.py).
     teams: Mapped[list["Team"]] = relationship(  # noqa: F821 (app.people.models)
-        secondary="team_memberships", order_by="Team.name", lazy="selectin", viewonly=True
+        secondary="team_memberships", order_by="Team.name", lazy="select", viewonly=True
     )
 
     @property

@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session as DbSession
 from ..briefings.model import Briefing
 from ..extensions import SQLITE_BUSY_TIMEOUT_MS
 from ..numbers import NotANumber, parse_count
+from ..people import audit
+from ..people.models import Team, TeamMembership
 from . import join
 from .clock import Clock, ClockError
 from .models import (
@@ -105,6 +107,51 @@ def find_session(dbs: DbSession, public_id: str, facilitator: Facilitator | None
     if row is None:
         raise SessionNotFound("There is no such session, or it is not yours.")
     return row
+
+
+def managed_team_ids(dbs: DbSession, account: Facilitator) -> list[int]:
+    """The teams whose sessions an account reads as their manager: its teams, when it holds the manager role."""
+    if not account.is_manager:
+        return []
+    query = select(TeamMembership.team_id).where(TeamMembership.account_id == account.id)
+    return list(dbs.execute(query).scalars())
+
+
+def find_readable_session(dbs: DbSession, public_id: str, account: Facilitator) -> BriefingSession:
+    """A session to read (its summary, its exports): the account's own, or one run for a team it manages.
+    Every change still goes through find_session / load_for_update, which find only the account's own."""
+    row = dbs.execute(select(BriefingSession).where(BriefingSession.public_id == public_id)).scalar_one_or_none()
+    if row is not None and (row.facilitator_id == account.id or is_managed_by(dbs, row, account)):
+        return row
+    raise SessionNotFound("There is no such session, or it is not yours.")
+
+
+def is_managed_by(dbs: DbSession, row: BriefingSession, account: Facilitator) -> bool:
+    return row.team_id is not None and row.team_id in managed_team_ids(dbs, account)
+
+
+def team_sessions(dbs: DbSession, manager: Facilitator) -> list[BriefingSession]:
+    """Sessions run for the teams an account manages, by other facilitators (its own are listed as its own)."""
+    team_ids = managed_team_ids(dbs, manager)
+    if not team_ids:
+        return []
+    query = (
+        select(BriefingSession)
+        .where(BriefingSession.team_id.in_(team_ids), BriefingSession.facilitator_id != manager.id)
+        .order_by(BriefingSession.started_at.desc(), BriefingSession.id.desc())
+    )
+    return list(dbs.execute(query).scalars())
+
+
+def teams_to_run_for(dbs: DbSession, facilitator: Facilitator) -> list[Team]:
+    """The teams a facilitator may run a session for: their own active teams, by name."""
+    query = (
+        select(Team)
+        .join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.account_id == facilitator.id, Team.active.is_(True))
+        .order_by(Team.name, Team.id)
+    )
+    return list(dbs.execute(query).scalars())
 
 
 def sessions_of(dbs: DbSession, facilitator: Facilitator) -> list[BriefingSession]:
@@ -259,11 +306,22 @@ def start_session(
     team: str,
     now: datetime,
     *,
+    team_id: int | None = None,
     idempotency_key: str | None = None,
+    actor: audit.Actor | None = None,
 ) -> BriefingSession:
-    """Start a session; the same start form sent again (same key) answers with the session it started."""
+    """Start a session; the same start form sent again (same key) answers with the session it started.
+
+    `team_id` names one of the facilitator's own teams (its label becomes `team`, the name shown); without it,
+    `team` is a one-off name as typed. `actor`, when given, is recorded in the audit trail with the session."""
     key = form_key(idempotency_key)
-    team = clean_text(team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
+    if team_id is not None:
+        chosen = next((found for found in teams_to_run_for(dbs, facilitator) if found.id == team_id), None)
+        if chosen is None:
+            raise SessionError("That team is not one of yours, so no session was started for it. Choose one of your teams.")
+        team = chosen.label
+    else:
+        team = clean_text(team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
     the_plan = plan(briefing, template)
     if not the_plan.steps:
         raise SessionError(f"The template '{template.name}' has no step that this briefing can fill.")
@@ -274,6 +332,7 @@ def start_session(
         template_id=template.id,
         title=briefing.title,
         team=team,
+        team_id=team_id,
         plan=the_plan.to_dict(),
         status="running",
         started_at=now,
@@ -291,6 +350,8 @@ def start_session(
         return started
     row.join_code = _unused_join_code(dbs)
     dbs.add(row)
+    if actor is not None:
+        audit.record(dbs, "session-started", actor, now, subject=_named(row))
     return _commit_once(dbs, BriefingSession, BriefingSession.facilitator_id, facilitator.id, key, row)
 
 
@@ -333,14 +394,23 @@ def add_minute(dbs: DbSession, public_id: str, facilitator: Facilitator, now: da
     return _change_clock(dbs, load_for_update(dbs, public_id, facilitator), lambda clock: clock.add_time(now))
 
 
-def end_session(dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime) -> BriefingSession:
+def _named(row: BriefingSession) -> str:
+    """A session as the audit trail names it: its title and team, never anything the room said."""
+    return f"{row.title} ({row.team})" if row.team else row.title
+
+
+def end_session(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, now: datetime, *, actor: audit.Actor | None = None
+) -> BriefingSession:
     row = load_for_update(dbs, public_id, facilitator)
     if row.status == "ended":
         dbs.rollback()
-        return row  # ending twice is harmless
+        return row  # ending twice is harmless (and recorded once)
     _store_clock(row, clock_of(row).end(now))
     row.status = "ended"
     row.join_code = None  # dead once the session ends
+    if actor is not None:
+        audit.record(dbs, "session-ended", actor, now, subject=_named(row))
     dbs.commit()
     return row
 
@@ -473,7 +543,14 @@ REDACTED = "[redacted]"
 
 
 def redact_response(
-    dbs: DbSession, public_id: str, facilitator: Facilitator, response_id: int, part: str, now: datetime
+    dbs: DbSession,
+    public_id: str,
+    facilitator: Facilitator,
+    response_id: int,
+    part: str,
+    now: datetime,
+    *,
+    actor: audit.Actor | None = None,
 ) -> Response:
     """Replace every copy of `part` in a response with [redacted]. The words are gone from the record, not
     hidden: nothing keeps the text as it was."""
@@ -487,6 +564,12 @@ def redact_response(
     response.redacted = True
     response.updated_at = now
     _moderated(row)
+    if actor is not None:
+        # The response by its number and place, never its words (neither before nor after redaction).
+        audit.record(
+            dbs, "response-redacted", actor, now, subject=f"{_named(row)}, response {response.id}",
+            detail=f"step {response.step + 1}, question {response.question + 1}",
+        )
     dbs.commit()
     return response
 
@@ -602,9 +685,15 @@ def set_head_count(dbs: DbSession, public_id: str, facilitator: Facilitator, cou
     return row
 
 
-def delete_session(dbs: DbSession, public_id: str, facilitator: Facilitator) -> None:
+def delete_session(
+    dbs: DbSession, public_id: str, facilitator: Facilitator, *, actor: audit.Actor | None = None, now: datetime | None = None
+) -> None:
     """Delete a session with everything in it, so that none of its text lingers in the database files."""
     row = load_for_update(dbs, public_id, facilitator)
+    if actor is not None:
+        if now is None:
+            raise ValueError("an audited deletion needs the time it happened")
+        audit.record(dbs, "session-deleted", actor, now, subject=_named(row))
     dbs.delete(row)
     dbs.commit()
     scrub_deleted(dbs)

@@ -2,16 +2,15 @@
 one page (source beside what was found), preview it as the presenter shows it, publish, retire, reinstate,
 and its history with restore.
 
-Only editors (Facilitator.is_editor) reach these pages: a signed-in facilitator who is not one gets 403, a
-signed-out visitor the sign-in page. The views parse the request and call the importer
-(app.briefings.importing), the library store (app.library_store.service) and app.briefings.editing; they
+Only library editors reach these pages: the access table (app/web/access.py, "editing.") answers 403 to a
+signed-in account without the editor role, and sends a signed-out visitor to sign in. The views parse the
+request and call the importer (app.briefings.importing), the library store (app.library_store.service) and app.briefings.editing; they
 render or redirect, nothing more. Every form is a plain POST that works without JavaScript and answers with a
 redirect (or the page again, with what was typed and what is wrong).
 """
 
 from __future__ import annotations
 
-import functools
 from pathlib import PurePath
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -40,26 +39,13 @@ from ..people import audit
 from ..sessions.templates import briefing_questions, plan
 from . import now
 from .auth import actor_of, form_expired
-from . import guards
+from . import access, guards
 from .guards import takes_upload
 
 bp = Blueprint("editing", __name__, url_prefix="/library")
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 PASTED = "pasted text"
-
-
-def editors_only(view):
-    """Signed in (else the sign-in page) and a library editor (else 403). login_required stays outermost so
-    guards.needs_sign_in recognises the view."""
-
-    @functools.wraps(view)
-    def checked(*args, **kwargs):
-        if not getattr(current_user, "is_editor", False):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return login_required(checked)
 
 
 def _audit(action: str, stored, detail: str = "") -> None:
@@ -82,7 +68,7 @@ def _stored_or_404(briefing_id: str):
 
 def overview(today) -> dict | None:
     """What the library page shows an editor above the list: drafts and briefings due for review."""
-    if not getattr(current_user, "is_editor", False):
+    if not current_user.is_authenticated or not access.may_use(current_user, "editing.index"):
         return None
     every = store.all_briefings()
     return {
@@ -92,7 +78,7 @@ def overview(today) -> dict | None:
 
 
 @bp.get("")
-@editors_only
+@login_required
 def index():
     every = store.all_briefings()
     today = now().date()
@@ -109,14 +95,14 @@ def index():
 
 
 @bp.get("/new")
-@editors_only
+@login_required
 def new():
     return _new_page({}, status=200)
 
 
 @bp.post("/new/file")
 @takes_upload
-@editors_only
+@login_required
 def upload():
     upload = request.files.get("file")
     title = " ".join(request.form.get("title", "").split())
@@ -142,7 +128,7 @@ def upload():
 
 
 @bp.post("/new/text")
-@editors_only
+@login_required
 def paste():
     text = request.form.get("text", "")
     title = " ".join(request.form.get("title", "").split())
@@ -188,7 +174,7 @@ def upload_too_large(error):
 
 
 @bp.get("/<briefing_id>/edit")
-@editors_only
+@login_required
 def edit(briefing_id: str):
     stored = _stored_or_404(briefing_id)
     form = EditForm.of(stored.briefing, review_by=stored.review_by, version=stored.version)
@@ -196,7 +182,7 @@ def edit(briefing_id: str):
 
 
 @bp.post("/<briefing_id>/edit")
-@editors_only
+@login_required
 def save(briefing_id: str):
     stored = _stored_or_404(briefing_id)
     version_before = stored.version
@@ -311,7 +297,7 @@ def _default_template():
 
 
 @bp.post("/<briefing_id>/retire")
-@editors_only
+@login_required
 def retire(briefing_id: str):
     stored = _stored_or_404(briefing_id)
     retired = store.retire(stored.id, by=current_user, now=now())
@@ -322,7 +308,7 @@ def retire(briefing_id: str):
 
 
 @bp.post("/<briefing_id>/reinstate")
-@editors_only
+@login_required
 def reinstate(briefing_id: str):
     stored = _stored_or_404(briefing_id)
     reinstated = store.reinstate(stored.id, by=current_user, now=now())
@@ -336,7 +322,7 @@ def reinstate(briefing_id: str):
 
 
 @bp.get("/<briefing_id>/preview")
-@editors_only
+@login_required
 def preview(briefing_id: str):
     stored = _stored_or_404(briefing_id)
     template = _default_template()
@@ -345,14 +331,14 @@ def preview(briefing_id: str):
 
 
 @bp.get("/<briefing_id>/history")
-@editors_only
+@login_required
 def history(briefing_id: str):
     stored = _stored_or_404(briefing_id)
     return render_template("editing/history.html", stored=stored, versions=store.history(stored.id))
 
 
 @bp.post("/<briefing_id>/history/<index:number>/restore")
-@editors_only
+@login_required
 def restore(briefing_id: str, number: int):
     stored = _stored_or_404(briefing_id)
     if number not in {version.number for version in store.history(stored.id)}:
@@ -361,14 +347,6 @@ def restore(briefing_id: str, number: int):
     _audit("briefing-restored", restored, f"version {number} restored as version {restored.version}")
     flash(f"Version {number} restored, as a new version {restored.version}. Nothing was lost: the history keeps every version.")
     return redirect(url_for("editing.edit", briefing_id=stored.id), 303)
-
-
-# --- refusals ---------------------------------------------------------------------------------------------
-
-
-@bp.errorhandler(403)
-def not_an_editor(error):
-    return render_template("errors/403.html"), 403
 
 
 bp.register_error_handler(CSRFError, form_expired)

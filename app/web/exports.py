@@ -3,7 +3,8 @@
 Each download is rendered when asked for (a running session exports as it stands now), written atomically to
 EXPORTS_DIR under its readable name, and sent as an attachment. Every export needs a signed-in facilitator:
 rendering a PDF costs about a second of a server process and writes a file, which nobody should be able to do
-from outside without an account. A session's exports are its facilitator's alone (another's is "not found").
+from outside without an account. A session's exports are its facilitator's, and its team's managers' (service.find_readable_session;
+anyone else's is "not found").
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def briefing(briefing_id: str, file_format: str):
 def session(public_id: str, file_format: str):
     if file_format not in FORMATS:
         abort(404)
-    row = service.find_session(db.session, public_id, current_user)
+    row = service.find_readable_session(db.session, public_id, current_user)
     moment = now()
     record = record_of(row, moment)
     subject, state = f"Session: {row.title} ({public_id})", f"{row.status} session"

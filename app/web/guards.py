@@ -1,5 +1,6 @@
-"""What every request passes before any view: a body the app can read, and a signed-in facilitator where one is
-needed. Registered in create_app ahead of the CSRF check, so these answers come first:
+"""What every request passes before any view: a body the app can read, and an account allowed to open the page
+(the access table, app/web/access.py). Registered in create_app ahead of the CSRF check, so these answers
+come first:
 
 - A form body that is not UTF-8 would otherwise be read as an empty form (Werkzeug drops it silently): the CSRF
   token and every field vanish, and the person sees "form expired" or nothing at all. It is refused with 400
@@ -13,8 +14,10 @@ needed. Registered in create_app ahead of the CSRF check, so these answers come 
 - A body larger than MAX_CONTENT_LENGTH (2 MB) is refused before it is read (413 with a message). The one view
   that takes a file (adding a briefing) is marked with `takes_upload`, which raises its limit to
   MAX_UPLOAD_BYTES before the form is parsed (the CSRF check and the checks here parse it).
-- An account without the facilitator role (a library editor only, `flask users create NAME --editor-only`)
-  gets 403 with a message on the pages that run sessions.
+- Who may use each page is the table in app/web/access.py, checked here before every view: a signed-out person
+  on a page that is not public is sent to sign in (Flask-Login's redirect, or the htmx 401 above); a signed-in
+  account without a role the page lists gets 403 with a message naming the role; a page the table does not
+  list is refused to everyone (fail closed).
 
 For htmx requests the message goes into the page's `#request-problem` region (base.html, present.html) through
 HX-Retarget; static/js/forms.js lets htmx swap that 400 in. Without JavaScript it is a page of its own.
@@ -25,10 +28,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, current_app, flash, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..formatting import file_size
 from ..numbers import NotANumber
+from . import access
 
 UNREADABLE = (
     "What you sent could not be read: it was not in the character encoding browsers use (UTF-8), so nothing "
@@ -42,17 +46,14 @@ HAS_NUL = (
 PROBLEM_TARGET = "#request-problem"
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
-# The code object of the view Flask-Login's login_required wraps around a view: every facilitator view has it,
-# so a route added later is covered without a list to keep up to date.
-_SIGN_IN_REQUIRED = login_required(lambda: None).__code__
-
 
 def register(app: Flask) -> None:
     """Call before csrf.init_app: before_request functions run in the order they were registered."""
     app.before_request(_body_limit)
     app.before_request(_readable_body)
     app.before_request(_signed_in_for_htmx)
-    app.before_request(_facilitators_only)
+    app.before_request(_access_table)
+    app.add_template_global(may_open)
     app.register_error_handler(NotANumber, _not_a_number)
     app.register_error_handler(413, too_large)
 
@@ -81,27 +82,28 @@ def too_large(error):
     return problem(TOO_LARGE.format(limit=file_size(current_app.config["MAX_CONTENT_LENGTH"])), 413)
 
 
-# The pages that run sessions, and the session downloads: only accounts with the facilitator role.
-FACILITATOR_ENDPOINTS = ("sessions.", "run.", "exports.session")
-NOT_A_FACILITATOR = (
-    "This account is a library editor's and does not run sessions. To run sessions too, ask whoever manages "
-    "accounts to give it the facilitator role (flask users roles NAME --facilitator)."
-)
-
-
-def is_facilitator_page(endpoint: str | None) -> bool:
-    return bool(endpoint) and endpoint.startswith(FACILITATOR_ENDPOINTS) and needs_sign_in(endpoint)
-
-
-def _facilitators_only():
-    if current_user.is_authenticated and not current_user.is_facilitator and is_facilitator_page(request.endpoint):
-        return problem(NOT_A_FACILITATOR, 403)
+def _access_table():
+    """The access table (app/web/access.py), before any view; an address that matches no route is left to 404."""
+    endpoint = request.endpoint
+    if endpoint is None or access.is_public(endpoint):
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # the sign-in page, coming back here
+    if not access.may_use(current_user, endpoint):
+        return problem(access.refusal(endpoint), 403)
     return None
 
 
+def may_open(endpoint: str) -> bool:
+    """For templates: whether the signed-in account may open a page, so a link is shown only to those the
+    access table lets through (the navigation, "Run this briefing", "Edit")."""
+    return current_user.is_authenticated and access.may_use(current_user, endpoint)
+
+
 def needs_sign_in(endpoint: str | None) -> bool:
-    view = current_app.view_functions.get(endpoint or "")
-    return getattr(view, "__code__", None) is _SIGN_IN_REQUIRED
+    """Whether a page is for accounts only: every endpoint the access table does not make public (an address
+    that matches no route has no endpoint, and is simply not found)."""
+    return bool(endpoint) and not access.is_public(endpoint)
 
 
 def problem(message: str, status: int = 400):
@@ -109,7 +111,7 @@ def problem(message: str, status: int = 400):
     if request.headers.get("HX-Request") == "true":
         fragment = render_template("errors/_request_problem.html", message=message)
         return fragment, status, {"HX-Retarget": PROBLEM_TARGET, "HX-Reswap": "innerHTML"}
-    return render_template("errors/request_problem.html", message=message), status
+    return render_template("errors/request_problem.html", message=message, refused=status == 403), status
 
 
 def _readable_body():

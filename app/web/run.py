@@ -42,10 +42,14 @@ from ..sessions.models import BriefingSession, Response
 from ..sessions.record import record_of
 from ..sessions.service import SessionError, SessionNotFound
 from . import is_htmx_fragment_request, now
-from .auth import form_expired
+from .auth import actor_of, form_expired
 from .guards import problem
+from .sessions import only_its_facilitator
 
 bp = Blueprint("run", __name__)
+# A team manager reads their teams' sessions on the summary page; the console and its controls are the
+# facilitator's alone (403 for the manager, saying so).
+bp.before_request(only_its_facilitator)
 # A form sent without its CSRF token (or with one from an older sign-in): a page that says what to do.
 bp.register_error_handler(CSRFError, form_expired)
 
@@ -429,7 +433,7 @@ def add_minute(public_id: str):
 @login_required
 def end(public_id: str):
     try:
-        service.end_session(db.session, public_id, current_user, now())
+        service.end_session(db.session, public_id, current_user, now(), actor=actor_of(current_user))
     except SessionNotFound:
         abort(404)
     target = summary_url(public_id)
@@ -588,7 +592,7 @@ def redact_response(public_id: str, response_id: int):
     def change():
         # A suggested button ("Redact “07700 900123”") sends `found`; the field for other words sends `part`.
         part = request.form.get("found") or request.form.get("part", "")
-        service.redact_response(db.session, public_id, current_user, response_id, part, now())
+        service.redact_response(db.session, public_id, current_user, response_id, part, now(), actor=actor_of(current_user))
 
     return _list_change(public_id, response_id, change, "response-redacted", form_id=f"redact-{response_id}", keep="part")
 

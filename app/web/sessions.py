@@ -1,7 +1,9 @@
 """A facilitator's sessions: the list, starting one, the summary of one, and deleting one.
 
-Every page needs a signed-in facilitator and shows only their own sessions: another facilitator's session is
-"not found", exactly like one that does not exist. Pages here show what the room said, so none is stored by the
+Who may open each page is the access table's (app/web/access.py). A facilitator sees only their own sessions:
+another facilitator's session is "not found", exactly like one that does not exist. A team manager also reads
+the sessions run for the teams they manage (the list, the summary, the exports), but cannot start, run or delete
+them: those answer 403 saying that only the session's facilitator can (`only_its_facilitator`). Pages here show what the room said, so none is stored by the
 browser or a proxy (Cache-Control: no-store). Request bodies are never logged, and error pages name no text
 that anybody typed.
 """
@@ -22,8 +24,8 @@ from ..sessions.models import SHORT_TEXT_LIMIT
 from ..sessions.record import record_of
 from ..sessions.service import SessionError, SessionNotFound
 from ..sessions.templates import load_templates
-from . import now
-from .auth import form_expired
+from . import guards, now
+from .auth import actor_of, form_expired
 
 bp = Blueprint("sessions", __name__)
 
@@ -41,7 +43,8 @@ class StartForm:
 
     briefing: str = ""
     template: str = DEFAULT_TEMPLATE
-    team: str = ""
+    team: str = ""  # a one-off team's name, as typed ("Another team")
+    team_id: str = ""  # the chosen one of the facilitator's teams (its id), or "" for another team
     idempotency_key: str = ""  # the key the form was sent with (service.start_session)
     errors: dict[str, str] = field(default_factory=dict)  # field name ("briefing", "template", "team", "form") -> message
 
@@ -60,6 +63,7 @@ def _render_start_form(form: StartForm, template_name: str = "sessions/new.html"
             form_key=service.new_form_key(),  # fresh each time the form is drawn
             briefings=get_library().all(),
             templates=session_templates().all(),
+            teams=service.teams_to_run_for(db.session, current_user) if current_user.is_facilitator else [],
             **context,
         ),
         status,
@@ -75,15 +79,17 @@ def index():
     rows = service.sessions_of(db.session, current_user)
     running = [row for row in rows if row.status == "running"]
     past = [row for row in rows if row.status != "running"]
-    form = StartForm(template=_default_template_id())
-    return _render_start_form(form, "sessions/index.html", running=running, past=past)
+    form = _blank_form()
+    teams_sessions = service.team_sessions(db.session, current_user)
+    return _render_start_form(form, "sessions/index.html", running=running, past=past, teams_sessions=teams_sessions)
 
 
 @bp.get("/sessions/new")
 @login_required
 def new():
     chosen = request.args.get("briefing", "").strip()
-    form = StartForm(briefing=chosen, template=_default_template_id())
+    form = _blank_form()
+    form.briefing = chosen
     if chosen and get_library().get(chosen) is None:
         form.errors["briefing"] = f"There is no briefing “{_shown(chosen)}” in the library. Choose one from the list."
         form.briefing = ""
@@ -97,6 +103,7 @@ def create():
         briefing=request.form.get("briefing", "").strip(),
         template=request.form.get("template", "").strip(),
         team=request.form.get("team", ""),
+        team_id=request.form.get("team_id", "").strip(),
         idempotency_key=request.form.get("idempotency_key", ""),
     )
     briefing = get_library().get(form.briefing) if form.briefing else None
@@ -110,15 +117,21 @@ def create():
         form.errors["template"] = "Choose a session template."
     elif template is None:
         form.errors["template"] = f"There is no session template “{_shown(form.template)}”. Choose one of these."
-    try:
-        service.clean_text(form.team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
-    except SessionError as error:
-        form.errors["team"] = str(error)
+    team_id = None
+    if form.team_id:
+        # One of the facilitator's teams, by its id; the service checks that it is theirs.
+        team_id = int(form.team_id) if form.team_id.isascii() and form.team_id.isdigit() and len(form.team_id) < 10 else 0
+    else:
+        try:
+            service.clean_text(form.team, what="team name", limit=SHORT_TEXT_LIMIT, required=False)
+        except SessionError as error:
+            form.errors["team"] = str(error)
     if not form.errors:
         try:
             # The same form sent again (a double click, five at once) answers with the session it started.
             row = service.start_session(
-                db.session, current_user, briefing, template, form.team, now(), idempotency_key=form.idempotency_key
+                db.session, current_user, briefing, template, form.team, now(), team_id=team_id,
+                idempotency_key=form.idempotency_key, actor=actor_of(current_user),
             )
         except SessionError as error:
             db.session.rollback()
@@ -131,8 +144,10 @@ def create():
 @bp.get("/sessions/<public_id>")
 @login_required
 def summary(public_id: str):
-    row = service.find_session(db.session, public_id, current_user)
-    return render_template("sessions/summary.html", record=record_of(row, now()))
+    row = service.find_readable_session(db.session, public_id, current_user)
+    # A team manager reading someone else's session sees no console, presenter or delete buttons.
+    runs_it = row.facilitator_id == current_user.id
+    return render_template("sessions/summary.html", record=record_of(row, now()), runs_it=runs_it)
 
 
 @bp.app_template_global()
@@ -154,11 +169,37 @@ def delete(public_id: str):
     row = service.find_session(db.session, public_id, current_user)
     title, started_at = row.title, row.started_at
     db.session.rollback()  # delete_session takes the write lock from its first statement
-    service.delete_session(db.session, public_id, current_user)
+    service.delete_session(db.session, public_id, current_user, actor=actor_of(current_user), now=now())
     # Its deck and record go too: a deleted session leaves none of its text in EXPORTS_DIR.
     remove_session_exports(current_app.config["EXPORTS_DIR"], public_id)
     flash(f"Session deleted: {title}, {formatting.long_datetime(started_at)}.")
     return redirect(url_for("sessions.index"), 303)
+
+
+ONLY_ITS_FACILITATOR = (
+    "You can read this session as a manager of its team, but only its facilitator can run, change or delete it."
+)
+
+
+def only_its_facilitator():
+    """Before the pages that change a session (the console and its controls, the presenter, deleting): a team
+    manager who is not the session's facilitator gets 403 saying why, not the "not found" a stranger gets. The
+    extra read is only for accounts holding the manager role."""
+    public_id = (request.view_args or {}).get("public_id")
+    if public_id is None or request.endpoint == "sessions.summary":
+        return None
+    if not (current_user.is_authenticated and current_user.is_manager):
+        return None
+    try:
+        row = service.find_session(db.session, public_id)
+    except SessionNotFound:
+        return None
+    refused = row.facilitator_id != current_user.id and service.is_managed_by(db.session, row, current_user)
+    db.session.rollback()  # end the read: the view's write takes its lock from its first statement
+    return guards.problem(ONLY_ITS_FACILITATOR, 403) if refused else None
+
+
+bp.before_request(only_its_facilitator)
 
 
 # --- errors and headers ------------------------------------------------------------------------------------
@@ -186,6 +227,12 @@ def never_store(response):
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
+
+
+def _blank_form() -> StartForm:
+    """The start form as first shown: the default template, and the facilitator's first team chosen."""
+    teams = service.teams_to_run_for(db.session, current_user) if current_user.is_facilitator else []
+    return StartForm(template=_default_template_id(), team_id=str(teams[0].id) if teams else "")
 
 
 def _default_template_id() -> str:

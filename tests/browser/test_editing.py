@@ -378,7 +378,8 @@ def test_mistakes_problems_a_retired_briefing_and_a_non_editor_are_each_clear_an
     facilitator = open_page()
     sign_in(facilitator, FACILITATOR)
     visit(facilitator, "/library/new", status=403)
-    expect(facilitator.get_by_role("heading", level=1)).to_have_text("This page is for library editors")
+    expect(facilitator.get_by_role("heading", level=1)).to_have_text("This page is not for this account")
+    expect(facilitator.get_by_role("alert")).to_contain_text("This page is for library editors")
 
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "importer_corpus"
