@@ -34,6 +34,7 @@ ACCOUNTS = ANYONE - {SIGNED_OUT}
 RUNS = frozenset({FACILITATOR})
 READS = frozenset({FACILITATOR, MANAGER})
 EDITS = frozenset({EDITOR})
+ADMINS = frozenset({ADMIN})
 
 MATRIX: dict[str, frozenset[str]] = {
     "auth.login": ANYONE,
@@ -89,6 +90,26 @@ MATRIX: dict[str, frozenset[str]] = {
     "editing.restore": EDITS,
     "editing.retire": EDITS,
     "editing.reinstate": EDITS,
+    "people.index": ADMINS,
+    "people.invite": ADMINS,
+    "people.withdraw": ADMINS,
+    "people.account": ADMINS,
+    "people.change_account": ADMINS,
+    "people.deactivate": ADMINS,
+    "people.reactivate": ADMINS,
+    "people.reset_link": ADMINS,
+    "people.organisation": ADMINS,
+    "people.add_agency": ADMINS,
+    "people.agency": ADMINS,
+    "people.add_team": ADMINS,
+    "people.team": ADMINS,
+    "people.password": ACCOUNTS,
+    "people.accept": ANYONE,  # the link's token is the check
+    "people.reset": ANYONE,
+    "audit.index": ADMINS,
+    "audit.download": ADMINS,
+    "sign_on.start": ANYONE,  # 404 while no provider is configured: the view answering
+    "sign_on.callback": ANYONE,
 }
 # Walked last within a role: they end what the rest of the walk needs (the session, the sign-in).
 LAST = ("editing.retire", "editing.reinstate", "run.end", "sessions.delete", "auth.logout")
@@ -126,6 +147,16 @@ def world(tmp_path_factory):
     for role, name in names.items():
         add_account(app, name, [role], team_ids=[team] if role in (FACILITATOR, MANAGER) else [])
     public_id = start_for_team(app, "fran", team)
+    # The admin pages act on rows of their own: an account nobody walks as (deactivating it ends no one's
+    # walk), the team's agency, an invitation waiting to be withdrawn.
+    spare = add_account(app, "sid", ["facilitator"])
+    with app.app_context():
+        from app.extensions import db
+        from app.people import service as people
+        from app.people.audit import Actor
+
+        invitation, _ = people.invite(db.session, Actor(None, "terminal"), "Ivy", None, ["facilitator"], [], now())
+        invitation_id, agency_id = invitation.id, people.agencies(db.session)[0].id
     with app.app_context():
         from app.extensions import db
 
@@ -138,6 +169,8 @@ def world(tmp_path_factory):
             "public_id": public_id, "response_id": str(response.id), "action_id": str(action.id),
             "attendee_id": str(attendee.id), "step": str(REFLECTION), "question": "0",
             "briefing_id": "wigan-child-3", "file_format": "pptx", "number": "1",
+            "account_id": str(spare), "team_id": str(team), "agency_id": str(agency_id),
+            "invitation_id": str(invitation_id), "token": "not-a-real-link-token",
         }
     app.config.update(TESTING=False, PROPAGATE_EXCEPTIONS=False)  # a server error is a 500, as in production
     return {"app": app, "names": names, "values": values}
@@ -224,10 +257,11 @@ def test_a_route_missing_from_the_table_is_refused_to_everybody(tmp_path):
     [
         ("people.index", ("admin",)),  # the people pages, whatever they are called: admins only
         ("people.invite", ("admin",)),
-        ("people.own_password", "signed-in"),  # an exact entry wins over its blueprint's prefix
-        ("people.accept_invitation", ("admin",)),  # public once its exact entry is added at the merge
+        ("people.password", "signed-in"),  # an exact entry wins over its blueprint's prefix
+        ("people.accept", "public"),
+        ("people.reset", "public"),
         ("audit.index", ("admin",)),
-        ("audit.csv", ("admin",)),
+        ("audit.download", ("admin",)),
         ("sign_on.start", "public"),
         ("sign_on.callback", "public"),
         ("sessions.summary", ("facilitator", "manager")),

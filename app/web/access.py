@@ -53,10 +53,11 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     # Partnership admins: people, agencies, teams, and the audit trail.
     "people.": ADMIN,
     "audit.": ADMIN,
-    # Everyone changes their own password. The pages that open an invitation or a reset link are public too;
-    # their exact names are added when the people pages are merged. Until then they fall under "people."
-    # (admins only): a guessed public name could open an admin's page to everybody, a missing one opens nothing.
-    "people.own_password": SIGNED_IN,
+    # Everyone changes their own password; an invitation or a reset link opens its page for whoever holds it
+    # (the token is the check: app/people/service.link_for).
+    "people.password": SIGNED_IN,
+    "people.accept": PUBLIC,
+    "people.reset": PUBLIC,
 }
 
 # How a refusal names the people a page is for (role name -> plural).

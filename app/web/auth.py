@@ -216,8 +216,11 @@ def _login_page(name: str, error: str, next_path: str | None, status: int, retry
 
 
 def home_of(account) -> str:
-    """Where signing in leads: a facilitator's sessions, or the library for an account that runs none."""
-    return url_for("sessions.index") if account.is_facilitator else url_for("library.index")
+    """Where signing in leads: the sessions for a facilitator or a team manager, the People page for an admin
+    who does neither, else the library (an editor's shelf)."""
+    if account.is_facilitator or account.is_manager:
+        return url_for("sessions.index")
+    return url_for("people.index") if account.is_admin else url_for("library.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
