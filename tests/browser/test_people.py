@@ -109,7 +109,9 @@ def test_an_admin_adds_an_agency_and_a_team_invites_two_people_who_accept_and_a_
     mo = open_page()
     accept(mo, mos_link, "seven lamps by the harbour")
     expect(mo.get_by_text("Signed in as Mo Manager")).to_be_visible()
-    expect(mo.get_by_role("navigation", name="Main").get_by_role("link", name="Sessions")).to_have_count(0)
+    # A team manager lands on the sessions page, where their teams' sessions are listed (read-only).
+    expect(mo.get_by_role("navigation", name="Main").get_by_role("link", name="Sessions")).to_be_visible()
+    expect(mo.get_by_role("heading", level=1)).to_have_text(re.compile("session", re.I))
 
     # The link is used up: opened again it says so, with no form.
     again = open_page()
