@@ -97,3 +97,64 @@ def test_an_admin_builds_a_team_whose_facilitator_runs_a_session_its_manager_rea
         ("Signed in", ADMIN),
     ]:
         expect(table.get_by_role("row").filter(has_text=what).filter(has_text=subject).first).to_be_visible()
+
+
+def test_the_admins_agency_team_and_deactivate_forms_and_the_team_choice_work_with_the_keyboard_alone(
+    open_page, live_server
+):
+    from .test_editing import tab_to
+
+    with live_server.app.app_context():
+        first = Facilitator(name=ADMIN, is_admin=True, is_facilitator=False)
+        first.set_password(ADMIN_PASSWORD)
+        db.session.add(first)
+        db.session.commit()
+    admin = open_page()
+    sign_in(admin, ADMIN, ADMIN_PASSWORD)
+    visit(admin, "/people/teams")
+
+    def press_enter_on(page, name: str) -> None:
+        tab_to(page, name)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert_accessible(page)
+
+    tab_to(admin, "New agency")
+    admin.keyboard.type("Probation")
+    press_enter_on(admin, "Add the agency")
+    expect(admin.get_by_role("status")).to_contain_text("Added the agency Probation")
+    tab_to(admin, "Team name")
+    admin.keyboard.type("Resettlement")
+    tab_to(admin, "Agency")
+    admin.keyboard.type("Probation")  # a focused select chooses the option typed
+    press_enter_on(admin, "Add the team")
+    expect(admin.get_by_role("status")).to_contain_text("Added the team Resettlement (Probation)")
+
+    from app.people import service as people
+    from app.people.audit import Actor
+    from app.web import now
+
+    with live_server.app.app_context():
+        team = next(team for team in people.teams(db.session) if team.name == "Resettlement")
+        people.create_account(db.session, Actor(None, "terminal"), "Kim Keys", "a long enough password",
+                              ["facilitator"], now(), team_ids=[team.id])
+
+    kim = open_page()
+    sign_in(kim, "Kim Keys", "a long enough password")
+    visit(kim, "/sessions/new?briefing=wigan-child-3")
+    tab_to(kim, "Resettlement (Probation)")  # the checked radio of the group takes the focus
+    kim.keyboard.press("ArrowDown")  # radios change with the arrow keys
+    expect(kim.get_by_role("radio", name="Another team")).to_be_checked()
+    kim.keyboard.press("ArrowUp")
+    expect(kim.get_by_role("radio", name="Resettlement (Probation)")).to_be_checked()
+    press_enter_on(kim, "Start the session")
+    expect(kim).to_have_url(CONSOLE)
+    kim.close()  # its console polls, which a deactivation below answers with 401 (as it should)
+
+    visit(admin, "/people")
+    tab_to(admin, "Kim Keys")
+    with admin.expect_navigation():
+        admin.keyboard.press("Enter")
+    assert_accessible(admin)
+    press_enter_on(admin, "Deactivate Kim Keys")
+    expect(admin.get_by_role("status")).to_contain_text("Kim Keys is deactivated")
