@@ -70,4 +70,6 @@ else:
 # The path without the query string: a join link's query carries the session's join code, which a log file
 # should not keep. %(L)s is the time the request took, in seconds.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss %(p)s'
+# An invitation or reset link's token is in the path: logged as /invitations/[link] (app/access_log.py).
+logger_class = "app.access_log.LinkTokenRedactingLogger"
 
