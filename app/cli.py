@@ -268,6 +268,7 @@ def create_user(name: str, admin: bool, editor: bool, editor_only: bool, email: 
     roles = ["editor"] if editor_only else ["facilitator"] + (["editor"] if editor else [])
     if admin:
         roles.append("admin")
+    _database_is_set_up(db)
     password = _read_password()
     try:
         created = service.create_account(
@@ -276,6 +277,17 @@ def create_user(name: str, admin: bool, editor: bool, editor_only: bool, email: 
     except service.PeopleError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {_roles_of(created)} '{created.name}'. They can sign in at /login.")
+
+
+def _database_is_set_up(db) -> None:
+    """Refuse with the fix, not a traceback, when the migrations have not run yet (a fresh install where the
+    first admin is made before `make run` or `make database`)."""
+    from sqlalchemy import inspect
+
+    if not inspect(db.engine).has_table("agencies"):
+        raise click.ClickException(
+            "the database is not set up yet: run `make database` (or `.venv/bin/flask --app app db upgrade`) first"
+        )
 
 
 def _roles_of(account) -> str:

@@ -99,3 +99,13 @@ def test_single_sign_on_links_an_invited_verified_email_and_nobody_else(ctx):
     # The next sign-in finds the account by its subject, whatever email the provider gives now.
     assert service.account_for_sign_on(dbs, "https://idp", "sub-1", None, False, NOW).id == linked.id
     assert dbs.execute(select(Invitation).where(Invitation.email == "sso@nhs.net")).scalar_one().used_at is not None
+
+
+def test_making_the_first_admin_before_the_database_is_set_up_says_how_to_set_it_up(tmp_path):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}"}, tmp_path / "instance")
+    result = app.test_cli_runner().invoke(args=["users", "create", "Ada Admin", "--admin"], input="harbour lights at dusk\n")
+    assert result.exit_code != 0
+    assert "not set up yet" in result.output and "make database" in result.output
+    assert "Traceback" not in result.output
