@@ -23,14 +23,20 @@ ADMIN, ADMIN_PASSWORD = "Ada Admin", "a long enough password"
 CONSOLE = re.compile(r"/sessions/([A-Za-z0-9_-]+)/console$")
 
 
-def test_an_admin_builds_a_team_whose_facilitator_runs_a_session_its_manager_reads_and_the_audit_shows_it_all(
-    open_page, live_server
-):
+@pytest.fixture
+def live_server(live_server):
+    """The app with its first partnership admin, made as `flask users create --admin` makes one, who runs nothing."""
     with live_server.app.app_context():
         first = Facilitator(name=ADMIN, is_admin=True, is_facilitator=False)
         first.set_password(ADMIN_PASSWORD)
         db.session.add(first)
         db.session.commit()
+    return live_server
+
+
+def test_an_admin_builds_a_team_whose_facilitator_runs_a_session_its_manager_reads_and_the_audit_shows_it_all(
+    open_page, live_server
+):
 
     admin = open_page(permissions=["clipboard-read", "clipboard-write"])
     sign_in(admin, ADMIN, ADMIN_PASSWORD)
@@ -104,11 +110,6 @@ def test_the_admins_agency_team_and_deactivate_forms_and_the_team_choice_work_wi
 ):
     from .test_editing import tab_to
 
-    with live_server.app.app_context():
-        first = Facilitator(name=ADMIN, is_admin=True, is_facilitator=False)
-        first.set_password(ADMIN_PASSWORD)
-        db.session.add(first)
-        db.session.commit()
     admin = open_page()
     sign_in(admin, ADMIN, ADMIN_PASSWORD)
     visit(admin, "/people/teams")
